@@ -176,11 +176,16 @@ const ITEM_LABELS: [&str; 6] = ["", "1号", "2号", "3号", "4号", "5号"];
 
 /// The rule set in force on `known_on`.
 pub fn rule_set_for(known_on: Date) -> &'static RuleSet {
-    RULE_SETS
-        .iter()
+    select(RULE_SETS, known_on)
+}
+
+/// The rule set of `sets` (oldest first, non-empty) in force on `known_on`; days before the first
+/// rule set get the first one.
+pub fn select(sets: &[RuleSet], known_on: Date) -> &RuleSet {
+    sets.iter()
         .rev()
         .find(|rs| rs.effective_from <= known_on)
-        .unwrap_or(&RULE_SETS[0])
+        .unwrap_or(&sets[0])
 }
 
 /// The rule set with this version string.
