@@ -3,9 +3,9 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use roei_calendar::{CalendarError, Closure, HolidayKind};
+use roei_calendar::{CalendarError, HolidayKind};
 use roei_law::Lang;
-use roei_law::text::{date_label, weekday_ja};
+use roei_law::text::{closure_label, date_label, weekday_ja};
 use serde::Serialize;
 
 use crate::BadInput;
@@ -24,19 +24,6 @@ struct DeadlineOut {
 struct RolledOut {
     date: String,
     why: String,
-}
-
-fn closure_ja(c: Closure) -> String {
-    match c {
-        Closure::Holiday(h) => match h.kind {
-            HolidayKind::Substitute => "振替休日".to_owned(),
-            HolidayKind::Citizens => "国民の休日".to_owned(),
-            HolidayKind::National | HolidayKind::Special => h.name.to_owned(),
-        },
-        Closure::YearEnd => "年末年始の休日（12月29日～1月3日）".to_owned(),
-        Closure::Sunday => "日曜日".to_owned(),
-        Closure::Saturday => "土曜日".to_owned(),
-    }
 }
 
 pub fn deadline(known_on: &str, days: i32, json: bool) -> anyhow::Result<ExitCode> {
@@ -62,7 +49,7 @@ pub fn deadline(known_on: &str, days: i32, json: bool) -> anyhow::Result<ExitCod
                 .iter()
                 .map(|(x, c)| RolledOut {
                     date: x.to_string(),
-                    why: closure_ja(*c),
+                    why: closure_label(*c, Lang::Ja),
                 })
                 .collect(),
         };
@@ -98,7 +85,7 @@ pub fn deadline(known_on: &str, days: i32, json: bool) -> anyhow::Result<ExitCod
                     out,
                     "    繰延べ: {x}（{}） {}",
                     weekday_ja(x.weekday()),
-                    closure_ja(*c)
+                    closure_label(*c, Lang::Ja)
                 )?;
             }
         }

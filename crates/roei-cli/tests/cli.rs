@@ -16,7 +16,8 @@ fn roei(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("spawn roei");
     let mut pipe = child.stdin.take().expect("stdin");
-    pipe.write_all(stdin.unwrap_or("").as_bytes()).expect("write stdin");
+    pipe.write_all(stdin.unwrap_or("").as_bytes())
+        .expect("write stdin");
     drop(pipe);
     child.wait_with_output().expect("roei output")
 }
@@ -56,7 +57,10 @@ fn assess_json_has_every_contract_field_with_its_type() {
     assert_eq!(v["individual_notice_required"], true);
     assert_eq!(v["final_report_days"], 60);
     assert_eq!(v["final_report_due"], "2027-01-28");
-    assert_eq!(v["quick_report_guide"], serde_json::json!({"from": "2026-12-02", "to": "2026-12-04"}));
+    assert_eq!(
+        v["quick_report_guide"],
+        serde_json::json!({"from": "2026-12-02", "to": "2026-12-04"})
+    );
     assert_eq!(v["entruster_notice_required"], false);
     assert_eq!(v["police_consultation_recommended"], true);
     let reasons = v["reasons"].as_array().expect("reasons array");
@@ -78,7 +82,11 @@ fn assess_nothing_due_has_nulls_and_empty_lists() {
     assert_eq!(v["items"], serde_json::json!([]));
     assert_eq!(v["exemptions"], serde_json::json!([]));
     assert_eq!(v["individual_notice_required"], false);
-    for key in ["final_report_days", "final_report_due", "quick_report_guide"] {
+    for key in [
+        "final_report_days",
+        "final_report_due",
+        "quick_report_guide",
+    ] {
         assert!(v[key].is_null(), "{key} should be null");
     }
 }
@@ -88,7 +96,11 @@ fn assess_notice_difficult_is_null() {
     let facts = r#"{"known_on":"2026-11-20","events":["leak"],"data_items":["card_number"],"cause":"unauthorized_access","persons":10,"notice_difficult":true}"#;
     let o = roei(&["assess", "-", "--format", "json"], Some(facts));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(v.as_object().unwrap().contains_key("individual_notice_required"));
+    assert!(
+        v.as_object()
+            .unwrap()
+            .contains_key("individual_notice_required")
+    );
     assert!(v["individual_notice_required"].is_null());
 }
 
@@ -97,7 +109,11 @@ fn assess_text_is_the_default_answer_first_then_reasons_then_dates() {
     let o = with_file("facts.json", RANSOMWARE, &["assess", "FILE"]);
     assert!(o.status.success());
     let text = stdout(&o);
-    let (a, r, d) = (text.find("【判定】").unwrap(), text.find("【理由】").unwrap(), text.find("【日付】").unwrap());
+    let (a, r, d) = (
+        text.find("【判定】").unwrap(),
+        text.find("【理由】").unwrap(),
+        text.find("【日付】").unwrap(),
+    );
     assert!(a < r && r < d);
     assert!(text.starts_with("【判定】個人情報保護委員会への報告が必要です"));
     assert!(text.contains("〔規則7条3号〕"));
@@ -108,27 +124,62 @@ fn assess_text_is_the_default_answer_first_then_reasons_then_dates() {
 fn assess_lang_en_translates_text_and_reasons() {
     let o = roei(&["assess", "-", "--lang", "en"], Some(RANSOMWARE));
     assert!(stdout(&o).starts_with("DETERMINATION: a report"));
-    let o = roei(&["assess", "-", "--format", "json", "--lang", "en"], Some(RANSOMWARE));
+    let o = roei(
+        &["assess", "-", "--format", "json", "--lang", "en"],
+        Some(RANSOMWARE),
+    );
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(v["reasons"][1]["text"].as_str().unwrap().contains("item 1 applies"));
+    assert!(
+        v["reasons"][1]["text"]
+            .as_str()
+            .unwrap()
+            .contains("item 1 applies")
+    );
 }
 
 #[test]
 fn bad_input_exits_2_with_one_line_naming_the_field_and_writes_nothing() {
     let cases = [
-        (r#"{"known_on":"2026-11-22","events":["leak"],"persns":3}"#, "persns"),
-        (r#"{"known_on":"2026-11-22","events":["leak"],"suspected":"no"}"#, "suspected"),
+        (
+            r#"{"known_on":"2026-11-22","events":["leak"],"persns":3}"#,
+            "persns",
+        ),
+        (
+            r#"{"known_on":"2026-11-22","events":["leak"],"suspected":"no"}"#,
+            "suspected",
+        ),
         (r#"{"known_on":"2026-02-30","events":["leak"]}"#, "known_on"),
         (r#"{"known_on":"2026-11-22","events":[]}"#, "events"),
-        (r#"{"known_on":"2026-11-22","events":["leak"],"persons":-5}"#, "persons"),
-        (r#"{"known_on":"2026-11-22","events":["leak"],"ordinance_sensitive":true}"#, "ordinance_sensitive"),
-        (r#"{"regime":"private","known_on":"2026-11-22","events":["leak"],"non_disclosure_info":true}"#, "non_disclosure_info"),
-        (r#"{"regime":"national_public","known_on":"2026-11-22","events":["leak"],"pseudonymized":true}"#, "pseudonymized"),
-        (r#"{"known_on":"2026-11-22","events":["leak"],"cause":"hacking"}"#, "cause"),
-        (r#"{"known_on":"2026-11-22","events":["leak"],"data_items":["name","shoe_size"]}"#, "data_items[1]"),
+        (
+            r#"{"known_on":"2026-11-22","events":["leak"],"persons":-5}"#,
+            "persons",
+        ),
+        (
+            r#"{"known_on":"2026-11-22","events":["leak"],"ordinance_sensitive":true}"#,
+            "ordinance_sensitive",
+        ),
+        (
+            r#"{"regime":"private","known_on":"2026-11-22","events":["leak"],"non_disclosure_info":true}"#,
+            "non_disclosure_info",
+        ),
+        (
+            r#"{"regime":"national_public","known_on":"2026-11-22","events":["leak"],"pseudonymized":true}"#,
+            "pseudonymized",
+        ),
+        (
+            r#"{"known_on":"2026-11-22","events":["leak"],"cause":"hacking"}"#,
+            "cause",
+        ),
+        (
+            r#"{"known_on":"2026-11-22","events":["leak"],"data_items":["name","shoe_size"]}"#,
+            "data_items[1]",
+        ),
         (r#"{"events":["leak"]}"#, "known_on"),
         (r#"{"known_on":"2026-11-22"}"#, "events"),
-        (r#"{"regime":"corporate","known_on":"2026-11-22","events":["leak"]}"#, "regime"),
+        (
+            r#"{"regime":"corporate","known_on":"2026-11-22","events":["leak"]}"#,
+            "regime",
+        ),
     ];
     for (json, field) in cases {
         let o = roei(&["assess", "-", "--format", "json"], Some(json));
@@ -136,7 +187,10 @@ fn bad_input_exits_2_with_one_line_naming_the_field_and_writes_nothing() {
         assert!(o.stdout.is_empty(), "{json}: wrote to stdout");
         let err = stderr(&o);
         assert_eq!(err.lines().count(), 1, "{json}: {err}");
-        assert!(err.starts_with(&format!("error: {field}: ")), "{json}: {err}");
+        assert!(
+            err.starts_with(&format!("error: {field}: ")),
+            "{json}: {err}"
+        );
     }
 }
 
@@ -160,10 +214,18 @@ fn batch_gives_one_line_per_input_line_and_goes_on_after_errors() {
     let o = with_file("facts.jsonl", &input, &["assess", "--batch", "FILE"]);
     assert_eq!(o.status.code(), Some(2));
     let out = stdout(&o);
-    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
     assert_eq!(lines.len(), 5);
     assert_eq!(lines[0]["items"], serde_json::json!([1, 3, 4]));
-    assert!(lines[1]["error"].as_str().unwrap().starts_with("line 2: known_on: "));
+    assert!(
+        lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 2: known_on: ")
+    );
     assert!(lines[2]["error"].as_str().unwrap().starts_with("line 3: "));
     assert_eq!(lines[3]["rule"], "規則43条");
     assert_eq!(lines[3]["items"], serde_json::json!([4]));
@@ -183,7 +245,10 @@ fn batch_all_good_exits_0_from_stdin() {
 
 #[test]
 fn deadline_json_rolls_over_the_year_end() {
-    let o = roei(&["deadline", "--known-on", "2026-11-30", "--format", "json"], None);
+    let o = roei(
+        &["deadline", "--known-on", "2026-11-30", "--format", "json"],
+        None,
+    );
     assert!(o.status.success());
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["known_on"], "2026-11-30");
@@ -191,13 +256,34 @@ fn deadline_json_rolls_over_the_year_end() {
     assert_eq!(v["due"], "2027-01-04");
     assert_eq!(
         v["rolled_over"],
-        serde_json::json!(["2026-12-29", "2026-12-30", "2026-12-31", "2027-01-01", "2027-01-02", "2027-01-03"])
+        serde_json::json!([
+            "2026-12-29",
+            "2026-12-30",
+            "2026-12-31",
+            "2027-01-01",
+            "2027-01-02",
+            "2027-01-03"
+        ])
     );
-    let o = roei(&["deadline", "--known-on", "2026-08-24", "--days", "30", "--format", "json"], None);
+    let o = roei(
+        &[
+            "deadline",
+            "--known-on",
+            "2026-08-24",
+            "--days",
+            "30",
+            "--format",
+            "json",
+        ],
+        None,
+    );
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     // Day 30 is 2026-09-22 (国民の休日), then 9/23 秋分の日 → due 9/24.
     assert_eq!(v["due"], "2026-09-24");
-    assert_eq!(v["rolled_over"], serde_json::json!(["2026-09-22", "2026-09-23"]));
+    assert_eq!(
+        v["rolled_over"],
+        serde_json::json!(["2026-09-22", "2026-09-23"])
+    );
 }
 
 #[test]
@@ -218,16 +304,28 @@ fn holidays_json_lists_the_years_days() {
     assert!(o.status.success());
     let v: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
     let dates: Vec<&str> = v.iter().map(|h| h["date"].as_str().unwrap()).collect();
-    for d in ["2019-04-30", "2019-05-01", "2019-05-02", "2019-05-06", "2019-10-22"] {
+    for d in [
+        "2019-04-30",
+        "2019-05-01",
+        "2019-05-02",
+        "2019-05-06",
+        "2019-10-22",
+    ] {
         assert!(dates.contains(&d), "{d} missing");
     }
     assert!(!dates.contains(&"2019-12-23"), "no 天皇誕生日 in 2019");
     assert!(dates.windows(2).all(|w| w[0] < w[1]));
-    assert!(v.iter().all(|h| h["name"].as_str().is_some_and(|n| !n.is_empty())));
+    assert!(
+        v.iter()
+            .all(|h| h["name"].as_str().is_some_and(|n| !n.is_empty()))
+    );
     let o = roei(&["holidays", "2026", "--format", "json"], None);
     let v: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v.len(), 18);
-    assert_eq!(v[13], serde_json::json!({"date": "2026-09-22", "name": "休日"}));
+    assert_eq!(
+        v[13],
+        serde_json::json!({"date": "2026-09-22", "name": "休日"})
+    );
 }
 
 #[test]

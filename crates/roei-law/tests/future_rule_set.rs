@@ -54,8 +54,14 @@ fn a_new_rule_set_applies_from_its_date_and_leaves_the_old_ones_alone() {
 
     let before = facts("2027-03-31");
     let after = facts("2027-04-01");
-    assert_eq!(rulesets::select(&sets, before.known_on).version, "2024-04-01");
-    assert_eq!(rulesets::select(&sets, after.known_on).version, "2027-04-01");
+    assert_eq!(
+        rulesets::select(&sets, before.known_on).version,
+        "2024-04-01"
+    );
+    assert_eq!(
+        rulesets::select(&sets, after.known_on).version,
+        "2027-04-01"
+    );
 
     let old = rulesets::select(&sets, before.known_on).assess(&before);
     let new = rulesets::select(&sets, after.known_on).assess(&after);
@@ -67,18 +73,43 @@ fn a_new_rule_set_applies_from_its_date_and_leaves_the_old_ones_alone() {
     assert_eq!(roei_law::assess(&after).items, Vec::<u8>::new());
     // The trace names the new provision's date.
     let json = serde_json::to_value(new.localized(Lang::En)).unwrap();
-    assert!(json["reasons"].as_array().unwrap().iter().any(|r| r["effective_from"] == "2027-04-01" && r["provision"] == "rule7.item4"));
+    assert!(
+        json["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["effective_from"] == "2027-04-01" && r["provision"] == "rule7.item4")
+    );
 }
 
 #[test]
 fn rule_sets_are_ordered_and_named_by_their_dates() {
-    assert!(RULE_SETS.windows(2).all(|w| w[0].effective_from < w[1].effective_from));
+    assert!(
+        RULE_SETS
+            .windows(2)
+            .all(|w| w[0].effective_from < w[1].effective_from)
+    );
     for rs in RULE_SETS {
         assert_eq!(rs.version, rs.effective_from.to_string());
     }
-    assert_eq!(roei_law::rule_set_for(date(2022, 3, 31)).version, "2017-05-30");
-    assert_eq!(roei_law::rule_set_for(date(2022, 4, 1)).version, "2022-04-01");
-    assert_eq!(roei_law::rule_set_for(date(2024, 3, 31)).version, "2022-04-01");
-    assert_eq!(roei_law::rule_set_for(date(2024, 4, 1)).version, "2024-04-01");
-    assert_eq!(roei_law::rule_set_for(date(2010, 1, 1)).version, "2017-05-30");
+    assert_eq!(
+        roei_law::rule_set_for(date(2022, 3, 31)).version,
+        "2017-05-30"
+    );
+    assert_eq!(
+        roei_law::rule_set_for(date(2022, 4, 1)).version,
+        "2022-04-01"
+    );
+    assert_eq!(
+        roei_law::rule_set_for(date(2024, 3, 31)).version,
+        "2022-04-01"
+    );
+    assert_eq!(
+        roei_law::rule_set_for(date(2024, 4, 1)).version,
+        "2024-04-01"
+    );
+    assert_eq!(
+        roei_law::rule_set_for(date(2010, 1, 1)).version,
+        "2017-05-30"
+    );
 }

@@ -2,29 +2,23 @@
 //! set; what differs between rule sets is which provision versions they hold).
 
 use jiff::civil::Date;
-use roei_calendar::{Closure, HolidayKind};
 
-use super::{Ctx, Mandatory, RuleSet, Trigger};
-use crate::determination::{Determination, Exemption, QuickReportGuide, Reason, RolledOverDay};
+use super::{Ctx, Mandatory, RuleSet, Trigger, rule_name};
+use crate::determination::{
+    Determination, Exemption, Lang, QuickReportGuide, Reason, RolledOverDay,
+};
 use crate::facts::{Cause, DataForm, DataItem, Facts, Regime};
 use crate::provisions::{
     Provision, act26, act41_9, act68, definitions, memorandum, my_number, notice2017, rule7, rule8,
     rule9, rule10, rule43, rule44, rule45,
 };
-
-fn rule_name(regime: Regime) -> &'static str {
-    if regime.is_public() {
-        "規則43条"
-    } else {
-        "規則7条"
-    }
-}
+use crate::text::closure_label;
 
 /// A determination that requires nothing, with the given trace.
 fn nothing_due(rs: &RuleSet, facts: &Facts, reasons: Vec<Reason>) -> Determination {
     Determination {
         law_version: rs.version,
-        rule: rule_name(facts.regime),
+        rule: rule_name(facts.regime, Lang::Ja),
         report_required: false,
         items: Vec::new(),
         exemptions: Vec::new(),
@@ -165,7 +159,7 @@ fn assess_inner(
                 format!(
                     "高度な暗号化その他の個人の権利利益を保護するために必要な措置が講じられ、復号手段も適切に管理されているため、報告対象となる{}から除かれます（{}各号共通）。",
                     ctx.data_ja(),
-                    rule_name(facts.regime)
+                    rule_name(facts.regime, Lang::Ja)
                 ),
                 format!(
                     "The data was protected by advanced encryption or an equivalent measure, with the means of decryption properly managed: it is excluded from the {} of every item.",
@@ -216,11 +210,11 @@ fn assess_inner(
         reasons.push(duty.reason(
             format!(
                 "{}各号のいずれにも該当しないため、個人情報保護委員会への報告及び本人への通知は法令上義務付けられていません。ただし、組織内での報告、被害の拡大防止、事実関係の調査・原因の究明、影響範囲の特定、再発防止策の検討・実施等の措置は必要です（通則編3-5-2）。任意の報告も可能です。",
-                rule_name(facts.regime)
+                rule_name(facts.regime, Lang::Ja)
             ),
             format!(
                 "None of the items of {} applies: neither a report to the Commission nor a notice to the individuals is legally required. Internal reporting, containment, investigation, scoping and prevention are still needed (General Guidelines 3-5-2); a voluntary report is possible.",
-                rule_name_en(facts.regime)
+                rule_name(facts.regime, Lang::En)
             ),
         ));
         return det;
@@ -234,11 +228,11 @@ fn assess_inner(
             reasons.push(act26::ENTRUSTEE_PROVISO.reason(
                 format!(
                     "{}{items_ja}に該当する事態ですが、委託を受けて個人データを取り扱う委託先として委託元に当該事態が生じた旨を通知したため、委員会への報告義務及び本人への通知義務を免れます（法26条1項ただし書、同条2項括弧書、規則9条）。報告及び本人への通知は委託元が行います（委託元と連名で報告することもできます）。",
-                    rule_name(facts.regime)
+                    rule_name(facts.regime, Lang::Ja)
                 ),
                 format!(
                     "The situation falls under {} item(s) {}, but as an entrustee the organisation has notified its entruster: it is exempt from the report and the notice (Act Art. 26(1) proviso and 26(2); PPC Rules Art. 9). The entruster reports and notifies (a joint report is possible).",
-                    rule_name_en(facts.regime),
+                    rule_name(facts.regime, Lang::En),
                     items_en(&items)
                 ),
             ));
@@ -260,12 +254,12 @@ fn assess_inner(
     reasons.push(duty.reason(
         format!(
             "{}{items_ja}に該当するため、個人情報保護委員会に報告しなければなりません（{}）。法150条1項により報告受理の権限が事業所管大臣に委任されている業種では、当該大臣に報告します。",
-            rule_name(facts.regime),
+            rule_name(facts.regime, Lang::Ja),
             duty.citation
         ),
         format!(
             "{} item(s) {} apply: the situation must be reported to the Personal Information Protection Commission ({}). In sectors where the Commission has delegated the power under Act Art. 150(1), the report goes to the competent minister.",
-            rule_name_en(facts.regime),
+            rule_name(facts.regime, Lang::En),
             items_en(&items),
             duty.citation_en
         ),
@@ -289,14 +283,6 @@ fn duty_provision(regime: Regime) -> Provision {
         Regime::Private => act26::DUTY,
         Regime::NationalPublic => act68::DUTY_NATIONAL,
         Regime::LocalPublic => act68::DUTY_LOCAL,
-    }
-}
-
-fn rule_name_en(regime: Regime) -> &'static str {
-    if regime.is_public() {
-        "PPC Rules Art. 43"
-    } else {
-        "PPC Rules Art. 7"
     }
 }
 
@@ -457,13 +443,10 @@ fn deadlines(ctx: &Ctx, items: &[u8], det: &mut Determination, reasons: &mut Vec
         det.final_report_rolled_over = deadline
             .rolled_over
             .iter()
-            .map(|(date, c)| {
-                let (why, why_en) = closure_text(*c);
-                RolledOverDay {
-                    date: *date,
-                    why,
-                    why_en,
-                }
+            .map(|(date, c)| RolledOverDay {
+                date: *date,
+                why: closure_label(*c, Lang::Ja),
+                why_en: closure_label(*c, Lang::En),
             })
             .collect();
         let skipped_ja = det
@@ -488,24 +471,5 @@ fn deadlines(ctx: &Ctx, items: &[u8], det: &mut Determination, reasons: &mut Vec
                 deadline.due
             ),
         ));
-    }
-}
-
-/// Japanese and English explanation of a closure day.
-pub fn closure_text(c: Closure) -> (String, String) {
-    match c {
-        Closure::Holiday(h) => match h.kind {
-            HolidayKind::Substitute => ("振替休日".into(), "substitute holiday".into()),
-            HolidayKind::Citizens => ("国民の休日".into(), "citizens' holiday".into()),
-            HolidayKind::National | HolidayKind::Special => {
-                (h.name.to_owned(), h.name_en.to_owned())
-            }
-        },
-        Closure::YearEnd => (
-            "年末年始の休日（12月29日～1月3日）".into(),
-            "year-end closure (29 Dec – 3 Jan)".into(),
-        ),
-        Closure::Sunday => ("日曜日".into(), "Sunday".into()),
-        Closure::Saturday => ("土曜日".into(), "Saturday".into()),
     }
 }

@@ -9,8 +9,8 @@
 use jiff::civil::Date;
 
 use crate::derive::{self, Answer};
-use crate::determination::Determination;
-use crate::facts::{DataForm, Event, Facts};
+use crate::determination::{Determination, Lang};
+use crate::facts::{DataForm, Event, Facts, Regime};
 use crate::provisions::{Provision, join_en};
 
 mod mandatory;
@@ -173,6 +173,16 @@ impl<'a> Ctx<'a> {
 }
 
 const ITEM_LABELS: [&str; 6] = ["", "1号", "2号", "3号", "4号", "5号"];
+
+/// `規則7条` / `規則43条` (or the English name) for a regime.
+pub fn rule_name(regime: Regime, lang: Lang) -> &'static str {
+    match (regime.is_public(), lang) {
+        (false, Lang::Ja) => "規則7条",
+        (true, Lang::Ja) => "規則43条",
+        (false, Lang::En) => "PPC Rules Art. 7",
+        (true, Lang::En) => "PPC Rules Art. 43",
+    }
+}
 
 /// The rule set in force on `known_on`.
 pub fn rule_set_for(known_on: Date) -> &'static RuleSet {
