@@ -296,6 +296,8 @@ const FIELDS: &[&str] = &[
 impl Facts {
     /// Parses and validates one facts object from JSON text.
     pub fn from_json(text: &str) -> Result<Self, FactsError> {
+        // A byte-order mark from a Windows editor is not part of the JSON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let first = text.trim_start().chars().next();
         if first.is_some_and(|c| c != '{') {
             return Err(not_an_object());
@@ -564,6 +566,13 @@ mod tests {
         assert!(err("{").starts_with("(input): not valid JSON"));
         assert!(err(r#"{"known_on":"2026-13-01","events":["leak"]}"#).contains("no month 13"));
         assert!(err(r#"{"known_on":"26-1-1","events":["leak"]}"#).contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        assert!(
+            Facts::from_json("\u{feff}{\"known_on\":\"2026-11-22\",\"events\":[\"leak\"]}").is_ok()
+        );
     }
 
     #[test]
