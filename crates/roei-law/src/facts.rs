@@ -302,6 +302,12 @@ impl Facts {
         if first.is_some_and(|c| c != '{') {
             return Err(not_an_object());
         }
+        // Fast path: most input is valid, so parse without tracking the field path; only a
+        // failure is parsed again with tracking, to name the field in the message.
+        if let Ok(facts) = serde_json::from_str::<Self>(text) {
+            facts.validate()?;
+            return Ok(facts);
+        }
         let mut de = serde_json::Deserializer::from_str(text);
         let facts = Self::deserialize_tracked(&mut de)?;
         de.end().map_err(|e| {
