@@ -1,0 +1,64 @@
+//! roei-domain — what roei keeps and the rules for changing it.
+//!
+//! * [`model`]: organisations (operator / regulator / police, with an operator's regime), users
+//!   and roles, entrustments, incident cases and their determination history;
+//! * [`audit`]: the append-only hash-chained audit log and its verification;
+//! * [`store`]: the [`Store`] trait every database backend implements;
+//! * [`service`]: the use cases, which call `roei-law`.
+//!
+//! No SQL and no HTTP here.
+
+pub mod audit;
+#[cfg(feature = "conformance")]
+pub mod conformance;
+pub mod model;
+pub mod service;
+pub mod store;
+
+pub use store::{Store, StoreError, StoreResult};
+
+/// A use case failed: bad input (naming the field), not allowed, not found, a conflict, or
+/// the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error("{field}: {problem}")]
+    Invalid { field: String, problem: String },
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("storage failed: {0}")]
+    Storage(String),
+}
+
+impl DomainError {
+    pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+
+    /// A stable code for APIs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::Invalid { .. } => "invalid_input",
+            DomainError::Forbidden(_) => "forbidden",
+            DomainError::NotFound => "not_found",
+            DomainError::Conflict(_) => "conflict",
+            DomainError::Storage(_) => "storage_error",
+        }
+    }
+}
+
+impl From<StoreError> for DomainError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => DomainError::NotFound,
+            StoreError::Conflict(m) => DomainError::Conflict(m),
+            StoreError::Backend(m) => DomainError::Storage(m),
+        }
+    }
+}

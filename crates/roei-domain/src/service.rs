@@ -1,0 +1,142 @@
+//! Use cases: each checks who may do it, validates, calls the law engine and stores the change
+//! with its audit event.
+
+use jiff::Timestamp;
+use roei_law::Facts;
+
+use crate::DomainError;
+use crate::audit::AuditDraft;
+use crate::model::{
+    CaseId, CaseStatus, DeterminationRecord, IncidentCase, OrgKind, Organisation, User,
+    required_text, truncate,
+};
+use crate::store::Store;
+
+/// Who is acting: the user and their organisation.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: User,
+    pub org: Organisation,
+}
+
+impl Actor {
+    fn require_operator_writer(&self) -> Result<(), DomainError> {
+        if self.org.kind != OrgKind::Operator {
+            return Err(DomainError::Forbidden(
+                "only operators keep incident cases".into(),
+            ));
+        }
+        if !self.user.role.can_write() {
+            return Err(DomainError::Forbidden("viewers cannot change cases".into()));
+        }
+        Ok(())
+    }
+
+    fn check_regime(&self, facts: &Facts) -> Result<(), DomainError> {
+        if self.org.regime.is_some_and(|r| r != facts.regime) {
+            return Err(DomainError::invalid(
+                "facts.regime",
+                format!(
+                    "\"{}\" differs from the organisation's regime \"{}\"",
+                    facts.regime.as_str(),
+                    self.org
+                        .regime
+                        .map(roei_law::Regime::as_str)
+                        .unwrap_or_default()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Opens a case: validates, assesses the facts and stores both with an audit event.
+pub async fn open_case(
+    store: &dyn Store,
+    actor: &Actor,
+    title: &str,
+    facts: Facts,
+    now: Timestamp,
+) -> Result<(IncidentCase, DeterminationRecord), DomainError> {
+    actor.require_operator_writer()?;
+    let title = required_text("title", title, 200)?;
+    facts
+        .validate()
+        .map_err(|e| DomainError::invalid(format!("facts.{}", e.field), e.problem))?;
+    actor.check_regime(&facts)?;
+    let now = truncate(now);
+    let case = IncidentCase {
+        id: CaseId::new(),
+        org_id: actor.org.id,
+        title,
+        known_on: facts.known_on,
+        facts,
+        status: CaseStatus::Open,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let record = DeterminationRecord::assess(case.id, 1, &case.facts, Some(actor.user.id), now);
+    let audit = AuditDraft::new(
+        now,
+        Some(actor.user.id),
+        Some(actor.org.id),
+        "case.open",
+        format!("case:{}", case.id),
+        &serde_json::json!({
+            "title": case.title,
+            "known_on": case.known_on.to_string(),
+            "law_version": record.law_version,
+            "report_required": record.report_required,
+        }),
+    );
+    store.create_case(&case, &record, &audit).await?;
+    Ok((case, record))
+}
+
+/// Changes a case's facts: re-assesses and appends the new determination (history kept).
+pub async fn update_facts(
+    store: &dyn Store,
+    actor: &Actor,
+    case_id: CaseId,
+    expected_version: i64,
+    facts: Facts,
+    now: Timestamp,
+) -> Result<(IncidentCase, DeterminationRecord), DomainError> {
+    actor.require_operator_writer()?;
+    facts
+        .validate()
+        .map_err(|e| DomainError::invalid(format!("facts.{}", e.field), e.problem))?;
+    actor.check_regime(&facts)?;
+    let now = truncate(now);
+    let history = store.determinations(actor.org.id, case_id).await?;
+    let seq = history.last().map_or(1, |r| r.seq + 1);
+    if history.is_empty() {
+        return Err(DomainError::NotFound);
+    }
+    let record = DeterminationRecord::assess(case_id, seq, &facts, Some(actor.user.id), now);
+    let audit = AuditDraft::new(
+        now,
+        Some(actor.user.id),
+        Some(actor.org.id),
+        "case.update_facts",
+        format!("case:{case_id}"),
+        &serde_json::json!({
+            "seq": seq,
+            "law_version": record.law_version,
+            "report_required": record.report_required,
+        }),
+    );
+    let case = store
+        .update_case_facts(
+            actor.org.id,
+            case_id,
+            expected_version,
+            &facts,
+            &record,
+            now,
+            &audit,
+        )
+        .await?;
+    Ok((case, record))
+}
