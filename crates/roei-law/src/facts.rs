@@ -575,6 +575,23 @@ mod tests {
     }
 
     #[test]
+    fn the_field_list_in_messages_is_the_struct_s() {
+        // FIELDS is written out for the "accepted fields" message; it must not drift.
+        let f = Facts::from_json(r#"{"known_on":"2026-11-22","events":["leak"]}"#).unwrap();
+        let json = serde_json::to_value(&f).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut listed = FIELDS.to_vec();
+        keys.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(keys, listed);
+    }
+
+    #[test]
     fn a_byte_order_mark_is_ignored() {
         assert!(
             Facts::from_json("\u{feff}{\"known_on\":\"2026-11-22\",\"events\":[\"leak\"]}").is_ok()
