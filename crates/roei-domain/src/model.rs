@@ -347,6 +347,21 @@ impl DeterminationRecord {
     }
 }
 
+impl DeterminationRecord {
+    /// A store refuses a record for another case than the one it is stored with: a caller's bug,
+    /// reported as a backend error (nothing is written).
+    pub fn check_case(&self, case: CaseId) -> Result<(), crate::StoreError> {
+        if self.case_id == case {
+            Ok(())
+        } else {
+            Err(crate::StoreError::Backend(format!(
+                "the determination record is for case {}, not case {case}",
+                self.case_id
+            )))
+        }
+    }
+}
+
 /// Timestamps are kept to the microsecond, the precision both databases store.
 pub fn truncate(ts: Timestamp) -> Timestamp {
     Timestamp::from_microsecond(ts.as_microsecond()).unwrap_or(ts)

@@ -110,10 +110,10 @@ pub async fn update_facts(
     actor.check_regime(&facts)?;
     let now = truncate(now);
     let history = store.determinations(actor.org.id, case_id).await?;
-    let seq = history.last().map_or(1, |r| r.seq + 1);
-    if history.is_empty() {
+    let Some(last) = history.last() else {
         return Err(DomainError::NotFound);
-    }
+    };
+    let seq = last.seq + 1;
     let record = DeterminationRecord::assess(case_id, seq, &facts, Some(actor.user.id), now);
     let audit = AuditDraft::new(
         now,
@@ -128,15 +128,7 @@ pub async fn update_facts(
         }),
     );
     let case = store
-        .update_case_facts(
-            actor.org.id,
-            case_id,
-            expected_version,
-            &facts,
-            &record,
-            now,
-            &audit,
-        )
+        .update_case_facts(actor.org.id, expected_version, &record, &audit)
         .await?;
     Ok((case, record))
 }

@@ -10,14 +10,11 @@
 //! * timestamps are stored to the microsecond (`Timestamp::as_microsecond`), dates as
 //!   `YYYY-MM-DD`, facts and determinations as JSON.
 
-use async_trait::async_trait;
-use jiff::Timestamp;
-use roei_law::Facts;
-
 use crate::audit::{AuditDraft, AuditEvent};
 use crate::model::{
     CaseId, DeterminationRecord, Entrustment, IncidentCase, OrgId, Organisation, User, UserId,
 };
+use async_trait::async_trait;
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -67,7 +64,8 @@ pub trait Store: Send + Sync {
     async fn entrusters_of(&self, entrustee: OrgId) -> StoreResult<Vec<OrgId>>;
 
     // Cases.
-    /// Stores a new case with its first determination (`first.seq` = 1).
+    /// Stores a new case with its first determination (`first.seq` = 1; see
+    /// [`DeterminationRecord::check_case`]).
     async fn create_case(
         &self,
         case: &IncidentCase,
@@ -78,18 +76,15 @@ pub trait Store: Send + Sync {
     async fn case(&self, org: OrgId, id: CaseId) -> StoreResult<Option<IncidentCase>>;
     /// `org`'s cases, newest first.
     async fn list_cases(&self, org: OrgId) -> StoreResult<Vec<IncidentCase>>;
-    /// Replaces the facts of a case whose version is still `expected_version` (else `Conflict`;
-    /// `NotFound` when the case is not `org`'s), appends `record` (its `seq` is the next one) and
-    /// returns the case as stored (version + 1).
-    #[allow(clippy::too_many_arguments)] // the change, its guard and its audit event
+    /// Replaces the facts of `org`'s case `record.case_id` with `record.facts`, if its version is
+    /// still `expected_version` (else `Conflict`; `NotFound` when the case is not `org`'s);
+    /// appends `record` (its `seq` is the next one), sets `updated_at` to `record.assessed_at`
+    /// and returns the case as stored (version + 1).
     async fn update_case_facts(
         &self,
         org: OrgId,
-        id: CaseId,
         expected_version: i64,
-        facts: &Facts,
         record: &DeterminationRecord,
-        at: Timestamp,
         audit: &AuditDraft,
     ) -> StoreResult<IncidentCase>;
     /// The determinations of `org`'s case, oldest first (empty when not `org`'s).

@@ -24,7 +24,6 @@ use roei_domain::model::{
     parse_regime,
 };
 use roei_domain::{Store, StoreError, StoreResult};
-use roei_law::Facts;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 use sqlx::{Postgres, Row, Transaction};
@@ -184,17 +183,6 @@ async fn insert_determination(
 }
 
 /// Checks that a determination record goes with the case it is stored for.
-fn check_record_case(record: &DeterminationRecord, case: CaseId) -> StoreResult<()> {
-    if record.case_id == case {
-        Ok(())
-    } else {
-        Err(StoreError::Backend(format!(
-            "the determination record is for case {}, not case {case}",
-            record.case_id
-        )))
-    }
-}
-
 #[async_trait]
 impl Store for PgStore {
     fn backend(&self) -> &'static str {
@@ -385,7 +373,7 @@ impl Store for PgStore {
         first: &DeterminationRecord,
         audit: &AuditDraft,
     ) -> StoreResult<()> {
-        check_record_case(first, case.id)?;
+        first.check_case(case.id)?;
         let mut tx = self.begin().await?;
         sqlx::query(concat!(
             "INSERT INTO cases (id, org_id, title, known_on, facts, status, version, ",
@@ -442,14 +430,11 @@ impl Store for PgStore {
     async fn update_case_facts(
         &self,
         org: OrgId,
-        id: CaseId,
         expected_version: i64,
-        facts: &Facts,
         record: &DeterminationRecord,
-        at: Timestamp,
         audit: &AuditDraft,
     ) -> StoreResult<IncidentCase> {
-        check_record_case(record, id)?;
+        let (id, facts, at) = (record.case_id, &record.facts, record.assessed_at);
         let mut tx = self.begin().await?;
         let updated = sqlx::query(concat!(
             "UPDATE cases SET facts = $1, known_on = $2::date, version = version + 1, ",

@@ -326,13 +326,6 @@ async fn insert_determination(
     Ok(())
 }
 
-fn wrong_case(record: &DeterminationRecord, case: CaseId) -> StoreError {
-    StoreError::Conflict(format!(
-        "the determination is for case {}, not case {case}",
-        record.case_id
-    ))
-}
-
 #[async_trait]
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
@@ -523,9 +516,7 @@ impl Store for SqliteStore {
         first: &DeterminationRecord,
         audit: &AuditDraft,
     ) -> StoreResult<()> {
-        if first.case_id != case.id {
-            return Err(wrong_case(first, case.id));
-        }
+        first.check_case(case.id)?;
         let facts = facts_json(&case.facts)?;
         let (_gate, mut tx) = self.begin().await?;
         let result = async {
@@ -585,16 +576,11 @@ impl Store for SqliteStore {
     async fn update_case_facts(
         &self,
         org: OrgId,
-        id: CaseId,
         expected_version: i64,
-        facts: &Facts,
         record: &DeterminationRecord,
-        at: Timestamp,
         audit: &AuditDraft,
     ) -> StoreResult<IncidentCase> {
-        if record.case_id != id {
-            return Err(wrong_case(record, id));
-        }
+        let (id, facts, at) = (record.case_id, &record.facts, record.assessed_at);
         let facts_text = facts_json(facts)?;
         let (_gate, mut tx) = self.begin().await?;
         let result = async {
