@@ -9,9 +9,12 @@
 //! No SQL and no HTTP here.
 
 pub mod audit;
+pub mod auth;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod model;
+pub mod records;
+pub mod report;
 pub mod service;
 pub mod store;
 

@@ -12,9 +12,17 @@
 
 use crate::audit::{AuditDraft, AuditEvent};
 use crate::model::{
-    CaseId, DeterminationRecord, Entrustment, IncidentCase, OrgId, Organisation, User, UserId,
+    CaseId, CaseStatus, DeterminationRecord, Entrustment, IncidentCase, OrgId, Organisation, User,
+    UserId,
 };
+use crate::records::{
+    ApiToken, CaseOverview, EntrusterNotice, InboxRow, Message, OutboxMessage, PoliceReport,
+    RegulatorAction, Session,
+};
+use crate::report::{ReportDraft, Submission};
 use async_trait::async_trait;
+use jiff::Timestamp;
+use uuid::Uuid;
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +98,134 @@ pub trait Store: Send + Sync {
     /// The determinations of `org`'s case, oldest first (empty when not `org`'s).
     async fn determinations(&self, org: OrgId, id: CaseId)
     -> StoreResult<Vec<DeterminationRecord>>;
+
+    /// Sets the status of `org`'s case if its version is still `expected_version` (else
+    /// `Conflict`; `NotFound` when not `org`'s); bumps the version, sets `updated_at` to `at`
+    /// and returns the case as stored.
+    async fn set_case_status(
+        &self,
+        org: OrgId,
+        id: CaseId,
+        expected_version: i64,
+        status: CaseStatus,
+        at: Timestamp,
+        audit: &AuditDraft,
+    ) -> StoreResult<IncidentCase>;
+    /// Open cases with their latest determination and the stages submitted, of `org` (or of
+    /// every operator when `None`), ordered by `final_report_due` (nulls last) then by
+    /// `known_on`.
+    async fn case_overviews(&self, org: Option<OrgId>) -> StoreResult<Vec<CaseOverview>>;
+
+    // Reports.
+    /// The draft of `org`'s case, if one was saved.
+    async fn report_draft(&self, org: OrgId, case: CaseId) -> StoreResult<Option<ReportDraft>>;
+    /// Saves `draft` (whose `version` is the new version) if the stored draft's version is
+    /// `draft.version - 1` (no stored draft counts as version 0); else `Conflict`. `NotFound`
+    /// when the case is not `draft.org_id`'s.
+    async fn save_report_draft(&self, draft: &ReportDraft, audit: &AuditDraft) -> StoreResult<()>;
+    /// Stores a submission. `Conflict` when the case already has a submission with this `seq`
+    /// or the organisation already used this `idempotency_key`; `NotFound` when the case is
+    /// not `sub.org_id`'s.
+    async fn create_submission(&self, sub: &Submission, audit: &AuditDraft) -> StoreResult<()>;
+    /// The submissions of a case, oldest first (scoping is the caller's: check the case or
+    /// `to_org` first).
+    async fn submissions(&self, case: CaseId) -> StoreResult<Vec<Submission>>;
+    /// `org`'s submission made with this idempotency key.
+    async fn submission_by_key(&self, org: OrgId, key: &str) -> StoreResult<Option<Submission>>;
+    /// One row per case with at least one submission to `regulator`, newest latest submission
+    /// first.
+    async fn inbox(&self, regulator: OrgId) -> StoreResult<Vec<InboxRow>>;
+
+    // Around a case.
+    /// Stores an entruster notice. When `update` is given (the case's expected version and the
+    /// determination re-made with `entruster_notified`), applies it exactly like
+    /// [`Store::update_case_facts`] in the same transaction and returns the case.
+    async fn create_entruster_notice(
+        &self,
+        notice: &EntrusterNotice,
+        update: Option<(i64, &DeterminationRecord)>,
+        audit: &AuditDraft,
+    ) -> StoreResult<Option<IncidentCase>>;
+    /// The notices sent about a case, oldest first.
+    async fn entruster_notices(&self, case: CaseId) -> StoreResult<Vec<EntrusterNotice>>;
+    /// The notices an entruster organisation received, newest first.
+    async fn entruster_notices_received(
+        &self,
+        entruster: OrgId,
+    ) -> StoreResult<Vec<EntrusterNotice>>;
+    async fn create_police_report(&self, r: &PoliceReport, audit: &AuditDraft) -> StoreResult<()>;
+    /// Oldest first.
+    async fn police_reports(&self, case: CaseId) -> StoreResult<Vec<PoliceReport>>;
+    async fn create_message(&self, m: &Message, audit: &AuditDraft) -> StoreResult<()>;
+    /// Oldest first.
+    async fn messages(&self, case: CaseId) -> StoreResult<Vec<Message>>;
+    /// Stores a regulator action. An `Acknowledge` also sets the submission's
+    /// `acknowledged_at`/`acknowledged_by` (`Conflict` when it was acknowledged already;
+    /// `NotFound` when the submission is not of `action.case_id`).
+    async fn create_regulator_action(
+        &self,
+        action: &RegulatorAction,
+        audit: &AuditDraft,
+    ) -> StoreResult<()>;
+    /// Oldest first.
+    async fn regulator_actions(&self, case: CaseId) -> StoreResult<Vec<RegulatorAction>>;
+
+    // Sessions, API tokens, login throttling.
+    /// Stores a session; `audit` records the login.
+    async fn create_session(&self, s: &Session, audit: &AuditDraft) -> StoreResult<()>;
+    /// The session with this token hash if it has not expired at `now`.
+    async fn session(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<Session>>;
+    /// Removes a session (logout); no error when it does not exist.
+    async fn delete_session(&self, token_hash: &str, audit: &AuditDraft) -> StoreResult<()>;
+    /// Removes the sessions of a user (password reset).
+    async fn delete_user_sessions(&self, user: UserId) -> StoreResult<()>;
+    /// Removes every session expired at `now`; returns how many.
+    async fn delete_expired_sessions(&self, now: Timestamp) -> StoreResult<u64>;
+    async fn create_api_token(&self, t: &ApiToken, audit: &AuditDraft) -> StoreResult<()>;
+    /// The token with this hash unless revoked.
+    async fn api_token(&self, token_hash: &str) -> StoreResult<Option<ApiToken>>;
+    /// Oldest first, revoked ones included.
+    async fn api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>>;
+    /// Revokes `user`'s token `id` (`NotFound` when not theirs or already revoked).
+    async fn revoke_api_token(
+        &self,
+        user: UserId,
+        id: Uuid,
+        at: Timestamp,
+        audit: &AuditDraft,
+    ) -> StoreResult<()>;
+    /// Records a failed login for `key` (an e-mail or a client address).
+    async fn record_login_failure(&self, key: &str, at: Timestamp) -> StoreResult<()>;
+    /// Failed logins for `key` at or after `since`.
+    async fn login_failures(&self, key: &str, since: Timestamp) -> StoreResult<i64>;
+    /// Forgets `key`'s failures (after a successful login).
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+
+    // Outbox.
+    /// Adds a message unless one with the same `dedupe_key` exists; returns whether it was
+    /// added. `audit` is appended only when it was.
+    async fn enqueue_outbox(&self, m: &OutboxMessage, audit: &AuditDraft) -> StoreResult<bool>;
+    /// Atomically takes up to `limit` unsent messages that no worker holds (claimed_until null
+    /// or before `now`), oldest first, marking them held by `worker` until `until`, and
+    /// increments their `attempts`. Two workers never get the same message while a claim
+    /// holds.
+    async fn claim_outbox(
+        &self,
+        worker: &str,
+        now: Timestamp,
+        until: Timestamp,
+        limit: i64,
+    ) -> StoreResult<Vec<OutboxMessage>>;
+    /// Marks a message held by `worker` sent (`Ok(at)`) or failed (`Err(error)`: released for
+    /// a retry after its claim expires). `Conflict` when `worker` does not hold it.
+    async fn finish_outbox(
+        &self,
+        id: Uuid,
+        worker: &str,
+        result: Result<Timestamp, String>,
+    ) -> StoreResult<()>;
+    /// Messages of `org` (all when `None`), newest first, at most `limit`.
+    async fn list_outbox(&self, org: Option<OrgId>, limit: i64) -> StoreResult<Vec<OutboxMessage>>;
 
     // Audit.
     /// Appends an event that goes with no other change (e.g. a login).
