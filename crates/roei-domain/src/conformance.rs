@@ -12,7 +12,11 @@ use jiff::Timestamp;
 use roei_law::{Facts, Regime};
 
 use crate::audit::{self, AuditDraft};
-use crate::model::{CaseId, Entrustment, OrgKind, Organisation, Role, User};
+use crate::casework;
+use crate::model::{CaseId, CaseStatus, Entrustment, OrgKind, Organisation, Role, User};
+use crate::records::{ApiToken, OutboxMessage, RegulatorAction, RegulatorActionKind, Session};
+use crate::report::{ReportContent, ReportStage, Submission, SubmissionId};
+use crate::reporting::{self, SubmitRequest};
 use crate::service::{self, Actor};
 use crate::{DomainError, Store, StoreError};
 
@@ -353,6 +357,691 @@ pub async fn tampering_is_detected(store: Arc<dyn Store>, tamper: Box<dyn Tamper
     assert_eq!(verify_all(&*store).await.unwrap_err().seq, 2);
 }
 
+async fn regulator(store: &dyn Store, email: &str) -> Actor {
+    let org = Organisation::new("個人情報保護委員会", OrgKind::Regulator, None, now(0)).unwrap();
+    store
+        .create_organisation(&org, &draft("org.create", "ppc"))
+        .await
+        .unwrap();
+    let user = User::new(
+        org.id,
+        email,
+        "審査官",
+        Role::Member,
+        "$argon2id$fake".into(),
+        now(0),
+    )
+    .unwrap();
+    store
+        .create_user(&user, &draft("user.create", email))
+        .await
+        .unwrap();
+    Actor { user, org }
+}
+
+fn complete_content() -> ReportContent {
+    let mut c: ReportContent = serde_json::from_value(serde_json::json!({
+        "form_version": "draft-2020-12",
+        "header": {"reporter_name": "株式会社ロエイ", "contact_name": "山田", "contact_phone": "03-0000-0000"},
+        "summary": {"discovered_on": "2026-11-30", "incident": ["leak"], "certainty": "occurred",
+                    "has_entruster": false, "has_entrustee": false, "course_of_events": "設定ミスで公開"},
+        "data_items": {"media": ["electronic"], "kinds": ["customer"], "items": ["name", "email"]},
+        "persons": {"count": 1500},
+        "cause": {"actor": "reporter", "category": "other", "category_other": "設定ミス", "details": "公開設定"},
+        "secondary_harm": {"status": "no"},
+        "individual_response": {"status": "done", "details": "メールで通知"},
+        "publication": {"status": "none"},
+        "prevention": {"done": "設定の点検"},
+        "other": "特になし"
+    }))
+    .unwrap();
+    c.header.sector = Some("小売業".into());
+    c
+}
+
+async fn submit(
+    store: &dyn Store,
+    actor: &Actor,
+    case: CaseId,
+    stage: ReportStage,
+    content: ReportContent,
+    key: Option<&str>,
+) -> Result<(Submission, bool), DomainError> {
+    let view = reporting::draft(store, actor, case).await?;
+    let saved =
+        reporting::save_draft(store, actor, case, view.draft.version, content, now(20)).await?;
+    reporting::submit(
+        store,
+        actor,
+        case,
+        SubmitRequest {
+            stage,
+            draft_version: saved.draft.version,
+            to_org: None,
+            idempotency_key: key.map(str::to_owned),
+        },
+        now(30),
+    )
+    .await
+}
+
+pub async fn reports_are_versioned_and_immutable(store: Arc<dyn Store>) {
+    let op = operator(&*store, "株式会社ロエイ", "a@example.jp", Role::Member).await;
+    let reg = regulator(&*store, "r@ppc.example").await;
+    let (case, _) = service::open_case(&*store, &op, "誤公開", facts(1500), now(1))
+        .await
+        .unwrap();
+    // The prefilled draft is not stored until saved.
+    let view = reporting::draft(&*store, &op, case.id).await.unwrap();
+    assert_eq!(view.draft.version, 0);
+    assert_eq!(view.draft.content.persons.count, Some(1500));
+    assert!(
+        store
+            .report_draft(op.org.id, case.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Saving checks the version read.
+    let mut quick = view.draft.content.clone();
+    quick.header.contact_name = Some("山田".into());
+    let saved = reporting::save_draft(&*store, &op, case.id, 0, quick.clone(), now(2))
+        .await
+        .unwrap();
+    assert_eq!(saved.draft.version, 1);
+    assert!(matches!(
+        reporting::save_draft(&*store, &op, case.id, 0, quick.clone(), now(3)).await,
+        Err(DomainError::Conflict(_))
+    ));
+    assert_eq!(
+        store
+            .report_draft(op.org.id, case.id)
+            .await
+            .unwrap()
+            .unwrap(),
+        saved.draft
+    );
+    // A 確報 needs all nine matters.
+    let incomplete = reporting::submit(
+        &*store,
+        &op,
+        case.id,
+        SubmitRequest {
+            stage: ReportStage::FinalReport,
+            draft_version: 1,
+            to_org: None,
+            idempotency_key: None,
+        },
+        now(4),
+    )
+    .await;
+    assert!(matches!(incomplete, Err(DomainError::Incomplete(ref m)) if !m.is_empty()));
+    // 速報 with an idempotency key; a retry returns the first result.
+    let (first, replayed) = submit(
+        &*store,
+        &op,
+        case.id,
+        ReportStage::QuickReport,
+        quick.clone(),
+        Some("k-1"),
+    )
+    .await
+    .unwrap();
+    assert!(!replayed);
+    assert_eq!(first.seq, 1);
+    assert_eq!(first.to_org, reg.org.id);
+    assert_eq!(first.items, vec![4]);
+    let (again, replayed) = reporting::submit(
+        &*store,
+        &op,
+        case.id,
+        SubmitRequest {
+            stage: ReportStage::QuickReport,
+            draft_version: 99,
+            to_org: None,
+            idempotency_key: Some("k-1".into()),
+        },
+        now(5),
+    )
+    .await
+    .unwrap();
+    assert!(replayed);
+    assert_eq!(again, first);
+    // A second 速報 is refused; the 確報 goes through and the diff names the changed fields.
+    assert!(matches!(
+        submit(&*store, &op, case.id, ReportStage::QuickReport, quick.clone(), None).await,
+        Err(DomainError::Invalid { ref field, .. }) if field == "stage"
+    ));
+    let (fin, _) = submit(
+        &*store,
+        &op,
+        case.id,
+        ReportStage::FinalReport,
+        complete_content(),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(fin.seq, 2);
+    assert_eq!(fin.sector.as_deref(), Some("小売業"));
+    let views = reporting::submissions(&*store, &op, case.id).await.unwrap();
+    assert_eq!(views.len(), 2);
+    assert_eq!(views[0].submission, first, "a submission is never changed");
+    assert!(
+        views[1]
+            .changes
+            .iter()
+            .any(|c| c.field == "summary.course_of_events")
+    );
+    // The store refuses a duplicate seq or key.
+    let mut dup = fin.clone();
+    dup.id = SubmissionId::new();
+    dup.idempotency_key = None;
+    assert!(matches!(
+        store.create_submission(&dup, &draft("x", "y")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    dup.seq = 3;
+    dup.idempotency_key = Some("k-1".into());
+    assert!(matches!(
+        store.create_submission(&dup, &draft("x", "y")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.submissions(case.id).await.unwrap().len(), 2);
+    // The regulator sees both versions; another operator sees nothing.
+    assert_eq!(
+        reporting::submissions(&*store, &reg, case.id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    let other = operator(&*store, "他社", "b@example.jp", Role::Admin).await;
+    assert!(matches!(
+        reporting::submissions(&*store, &other, case.id).await,
+        Err(DomainError::NotFound)
+    ));
+    assert_eq!(verify_all(&*store).await.map(|n| n > 0), Ok(true));
+}
+
+pub async fn inbox_and_board_read_models(store: Arc<dyn Store>) {
+    let op = operator(&*store, "株式会社ロエイ", "a@example.jp", Role::Member).await;
+    let reg = regulator(&*store, "r@ppc.example").await;
+    let (c1, _) = service::open_case(&*store, &op, "一件目", facts(1500), now(1))
+        .await
+        .unwrap();
+    let (c2, _) = service::open_case(&*store, &op, "二件目", facts(10), now(2))
+        .await
+        .unwrap();
+    // Nothing submitted: the regulator's inbox is empty, drafts are invisible.
+    assert!(store.inbox(reg.org.id).await.unwrap().is_empty());
+    reporting::save_draft(&*store, &op, c2.id, 0, complete_content(), now(3))
+        .await
+        .unwrap();
+    assert!(store.inbox(reg.org.id).await.unwrap().is_empty());
+    let overviews = store.case_overviews(Some(op.org.id)).await.unwrap();
+    assert_eq!(overviews.len(), 2);
+    let o1 = overviews.iter().find(|o| o.case.id == c1.id).unwrap();
+    assert!(o1.report_required);
+    assert_eq!(o1.items, vec![4]);
+    assert_eq!(o1.final_report_due, Some(jiff::civil::date(2027, 1, 4)));
+    assert_eq!(o1.quick_report_to, Some(jiff::civil::date(2026, 12, 4)));
+    assert!(o1.stages.is_empty());
+    let o2 = overviews.iter().find(|o| o.case.id == c2.id).unwrap();
+    assert!(!o2.report_required);
+    // The first case gets a 速報.
+    let (q, _) = submit(
+        &*store,
+        &op,
+        c1.id,
+        ReportStage::QuickReport,
+        complete_content(),
+        None,
+    )
+    .await
+    .unwrap();
+    let inbox = store.inbox(reg.org.id).await.unwrap();
+    assert_eq!(inbox.len(), 1);
+    let row = &inbox[0];
+    assert_eq!((row.case_id, row.org_id), (c1.id, op.org.id));
+    assert_eq!(row.org_name, "株式会社ロエイ");
+    assert_eq!(row.title, "一件目");
+    assert_eq!(row.latest.id, q.id);
+    assert_eq!(row.latest.persons, Some(1500));
+    assert_eq!(row.latest.cause.as_deref(), Some("other"));
+    assert_eq!(row.latest.sector.as_deref(), Some("小売業"));
+    assert!(row.has_quick_report && !row.has_final_report);
+    assert_eq!(row.first_submitted_at, q.submitted_at);
+    let o1 = store
+        .case_overviews(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.case.id == c1.id)
+        .unwrap();
+    assert_eq!(o1.stages, vec![ReportStage::QuickReport]);
+    // 確報 overdue once the due date passes.
+    let late = reporting::inbox(
+        &*store,
+        &reg,
+        &reporting::InboxFilter {
+            final_overdue: true,
+            ..Default::default()
+        },
+        jiff::civil::date(2027, 1, 9),
+    )
+    .await
+    .unwrap();
+    assert_eq!(late.len(), 1);
+    assert_eq!(late[0].days_overdue, Some(5));
+    // Closing removes it from the board.
+    let closed = service::set_case_status(&*store, &op, c2.id, 1, CaseStatus::Closed, now(9))
+        .await
+        .unwrap();
+    assert_eq!((closed.status, closed.version), (CaseStatus::Closed, 2));
+    assert!(matches!(
+        service::set_case_status(&*store, &op, c2.id, 1, CaseStatus::Open, now(9)).await,
+        Err(DomainError::Conflict(_))
+    ));
+    let other = operator(&*store, "他社", "b@example.jp", Role::Admin).await;
+    assert!(matches!(
+        store
+            .set_case_status(
+                other.org.id,
+                c1.id,
+                1,
+                CaseStatus::Closed,
+                now(9),
+                &draft("x", "y")
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let board = reporting::board(&*store, &op, jiff::civil::date(2026, 12, 1))
+        .await
+        .unwrap();
+    assert_eq!(board.len(), 1);
+    assert_eq!(board[0].next, Some(ReportStage::FinalReport));
+    assert_eq!(board[0].days_left, Some(34));
+    assert!(
+        store
+            .case_overviews(Some(other.org.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn casework_records_round_trip(store: Arc<dyn Store>) {
+    let entruster = operator(&*store, "委託元株式会社", "e@example.jp", Role::Admin).await;
+    let op = operator(&*store, "委託先株式会社", "a@example.jp", Role::Member).await;
+    let reg = regulator(&*store, "r@ppc.example").await;
+    service_entrust(&*store, &entruster, &op).await;
+    let mut f = facts(1500);
+    f.entrustee = true;
+    f.cause = Some(roei_law::Cause::UnauthorizedAccess);
+    let (case, first) = service::open_case(&*store, &op, "委託先での不正アクセス", f, now(1))
+        .await
+        .unwrap();
+    assert!(first.report_required);
+    let (notice, case2) = casework::notify_entruster(
+        &*store,
+        &op,
+        case.id,
+        casework::EntrusterNoticeRequest {
+            version: case.version,
+            entruster_org: Some(entruster.org.id),
+            entruster_name: None,
+            content: None,
+        },
+        now(2),
+    )
+    .await
+    .unwrap();
+    assert_eq!(notice.entruster_name, "委託元株式会社");
+    assert!(case2.facts.entruster_notified);
+    assert_eq!(case2.version, case.version + 1);
+    let dets = store.determinations(op.org.id, case.id).await.unwrap();
+    assert_eq!(dets.len(), 2);
+    assert!(
+        !dets[1].report_required,
+        "the entrustee's duty is discharged"
+    );
+    assert_eq!(
+        store.entruster_notices(case.id).await.unwrap(),
+        vec![notice.clone()]
+    );
+    assert_eq!(
+        casework::received_entruster_notices(&*store, &entruster)
+            .await
+            .unwrap(),
+        vec![notice.clone()]
+    );
+    // A stale version writes nothing.
+    let stale = store
+        .create_entruster_notice(&notice, Some((1, &dets[1])), &draft("x", "y"))
+        .await;
+    assert!(stale.is_err());
+    assert_eq!(store.entruster_notices(case.id).await.unwrap().len(), 1);
+    // Police report.
+    let pr = casework::record_police_report(
+        &*store,
+        &op,
+        case.id,
+        casework::PoliceReportRequest {
+            prefecture_code: "13".into(),
+            reported_on: jiff::civil::date(2026, 12, 1),
+            receipt_number: Some("第123号".into()),
+            note: None,
+        },
+        now(3) + jiff::SignedDuration::from_hours(24 * 30),
+    )
+    .await
+    .unwrap();
+    assert_eq!(store.police_reports(case.id).await.unwrap(), vec![pr]);
+    // The thread opens with a submission; the regulator acknowledges once.
+    assert!(
+        casework::post_message(&*store, &op, case.id, "よろしくお願いします", now(4))
+            .await
+            .is_err()
+    );
+    let mut content = complete_content();
+    content.cause.category = Some("unauthorized_access".into());
+    let (sub, _) = submit(
+        &*store,
+        &op,
+        case.id,
+        ReportStage::QuickReport,
+        content,
+        None,
+    )
+    .await
+    .unwrap();
+    let m1 = casework::post_message(&*store, &op, case.id, "速報を提出しました", now(5))
+        .await
+        .unwrap();
+    let m2 = casework::post_message(&*store, &reg, case.id, "攻撃手法を教えてください", now(6))
+        .await
+        .unwrap();
+    assert_eq!(m2.org_id, op.org.id);
+    assert_eq!(store.messages(case.id).await.unwrap(), vec![m1, m2]);
+    let ack = casework::regulator_action(
+        &*store,
+        &reg,
+        case.id,
+        casework::RegulatorActionRequest {
+            kind: RegulatorActionKind::Acknowledge,
+            submission_id: Some(sub.id),
+            prefecture_code: None,
+            note: None,
+        },
+        now(7),
+    )
+    .await
+    .unwrap();
+    let again = RegulatorAction {
+        id: uuid::Uuid::now_v7(),
+        ..ack.clone()
+    };
+    assert!(matches!(
+        store
+            .create_regulator_action(&again, &draft("x", "y"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let intro = casework::regulator_action(
+        &*store,
+        &reg,
+        case.id,
+        casework::RegulatorActionRequest {
+            kind: RegulatorActionKind::PoliceIntroduction,
+            submission_id: None,
+            prefecture_code: Some("13".into()),
+            note: Some("警視庁への通報をご検討ください".into()),
+        },
+        now(8),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        store.regulator_actions(case.id).await.unwrap(),
+        vec![ack.clone(), intro]
+    );
+    let subs = store.submissions(case.id).await.unwrap();
+    assert_eq!(subs[0].acknowledged_at, Some(ack.at));
+    assert_eq!(subs[0].acknowledged_by, Some(reg.user.id));
+    assert_eq!(verify_all(&*store).await.map(|n| n > 0), Ok(true));
+}
+
+async fn service_entrust(store: &dyn Store, entruster: &Actor, entrustee: &Actor) {
+    let e = Entrustment {
+        entruster: entruster.org.id,
+        entrustee: entrustee.org.id,
+        created_at: now(0),
+    };
+    store
+        .create_entrustment(&e, &draft("entrustment.create", "e"))
+        .await
+        .unwrap();
+}
+
+pub async fn sessions_tokens_and_throttling(store: Arc<dyn Store>) {
+    let a = operator(&*store, "株式会社ロエイ", "a@example.jp", Role::Member).await;
+    let s = Session {
+        token_hash: "h1".into(),
+        user_id: a.user.id,
+        csrf_token: "c1".into(),
+        created_at: now(0),
+        expires_at: now(100),
+    };
+    store
+        .create_session(&s, &draft("user.login", "u"))
+        .await
+        .unwrap();
+    assert_eq!(store.session("h1", now(50)).await.unwrap(), Some(s.clone()));
+    assert_eq!(
+        store.session("h1", now(100)).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(store.session("nope", now(50)).await.unwrap(), None);
+    let s2 = Session {
+        token_hash: "h2".into(),
+        expires_at: now(1000),
+        ..s.clone()
+    };
+    store
+        .create_session(&s2, &draft("user.login", "u"))
+        .await
+        .unwrap();
+    assert_eq!(store.delete_expired_sessions(now(500)).await.unwrap(), 1);
+    store
+        .delete_session("h2", &draft("user.logout", "u"))
+        .await
+        .unwrap();
+    assert_eq!(store.session("h2", now(50)).await.unwrap(), None);
+    store
+        .delete_session("h2", &draft("user.logout", "u"))
+        .await
+        .unwrap();
+    store
+        .create_session(&s2, &draft("user.login", "u"))
+        .await
+        .unwrap();
+    store.delete_user_sessions(a.user.id).await.unwrap();
+    assert_eq!(store.session("h2", now(50)).await.unwrap(), None);
+
+    let t = ApiToken {
+        id: uuid::Uuid::now_v7(),
+        user_id: a.user.id,
+        name: "CI".into(),
+        token_hash: "th".into(),
+        created_at: now(0),
+        revoked_at: None,
+    };
+    store
+        .create_api_token(&t, &draft("api_token.issue", "u"))
+        .await
+        .unwrap();
+    assert_eq!(store.api_token("th").await.unwrap(), Some(t.clone()));
+    let other = operator(&*store, "他社", "b@example.jp", Role::Admin).await;
+    assert!(matches!(
+        store
+            .revoke_api_token(other.user.id, t.id, now(1), &draft("x", "y"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .revoke_api_token(a.user.id, t.id, now(1), &draft("x", "y"))
+        .await
+        .unwrap();
+    assert_eq!(store.api_token("th").await.unwrap(), None);
+    let listed = store.api_tokens(a.user.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].revoked_at, Some(now(1)));
+    assert!(matches!(
+        store
+            .revoke_api_token(a.user.id, t.id, now(2), &draft("x", "y"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    for i in 0..3 {
+        store
+            .record_login_failure("email:a@example.jp", now(i))
+            .await
+            .unwrap();
+    }
+    store
+        .record_login_failure("email:other", now(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .login_failures("email:a@example.jp", now(0))
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .login_failures("email:a@example.jp", now(1))
+            .await
+            .unwrap(),
+        2
+    );
+    store
+        .clear_login_failures("email:a@example.jp")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .login_failures("email:a@example.jp", now(0))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store.login_failures("email:other", now(0)).await.unwrap(),
+        1
+    );
+}
+
+pub async fn outbox_runs_each_message_once(store: Arc<dyn Store>) {
+    let a = operator(&*store, "株式会社ロエイ", "a@example.jp", Role::Member).await;
+    let msg = |key: &str, at: i64| OutboxMessage {
+        id: uuid::Uuid::now_v7(),
+        dedupe_key: key.into(),
+        kind: "reminder.final_report".into(),
+        org_id: Some(a.org.id),
+        case_id: None,
+        recipient: "a@example.jp".into(),
+        subject: "件名".into(),
+        body: "本文".into(),
+        created_at: now(at),
+        claimed_until: None,
+        claimed_by: None,
+        sent_at: None,
+        attempts: 0,
+        last_error: None,
+    };
+    assert!(
+        store
+            .enqueue_outbox(&msg("k1", 1), &draft("outbox.enqueue", "k1"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .enqueue_outbox(&msg("k1", 2), &draft("outbox.enqueue", "k1"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .enqueue_outbox(&msg("k2", 3), &draft("outbox.enqueue", "k2"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        verify_all(&*store).await,
+        Ok(4),
+        "no audit event for the duplicate"
+    );
+    let got = store.claim_outbox("w1", now(10), now(70), 1).await.unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].dedupe_key, "k1");
+    assert_eq!(got[0].attempts, 1);
+    assert_eq!(got[0].claimed_by.as_deref(), Some("w1"));
+    let got2 = store.claim_outbox("w2", now(10), now(70), 5).await.unwrap();
+    assert_eq!(
+        got2.iter()
+            .map(|m| m.dedupe_key.as_str())
+            .collect::<Vec<_>>(),
+        ["k2"]
+    );
+    assert!(
+        store
+            .claim_outbox("w3", now(20), now(80), 5)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        store.finish_outbox(got[0].id, "w2", Ok(now(11))).await,
+        Err(StoreError::Conflict(_))
+    ));
+    store
+        .finish_outbox(got[0].id, "w1", Ok(now(11)))
+        .await
+        .unwrap();
+    store
+        .finish_outbox(got2[0].id, "w2", Err("smtp down".into()))
+        .await
+        .unwrap();
+    // The failed one comes back after its claim expires; the sent one never does.
+    assert!(
+        store
+            .claim_outbox("w3", now(60), now(120), 5)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let retry = store
+        .claim_outbox("w3", now(71), now(130), 5)
+        .await
+        .unwrap();
+    assert_eq!(retry.len(), 1);
+    assert_eq!(retry[0].dedupe_key, "k2");
+    assert_eq!(retry[0].attempts, 2);
+    assert_eq!(retry[0].last_error.as_deref(), Some("smtp down"));
+    let listed = store.list_outbox(Some(a.org.id), 10).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].dedupe_key, "k2", "newest first");
+    assert_eq!(listed[1].sent_at, Some(now(11)));
+    assert_eq!(store.list_outbox(None, 1).await.unwrap().len(), 1);
+}
+
 /// Expands to one `#[tokio::test]` per conformance case. `$fresh` is an
 /// `async fn() -> (Arc<dyn Store>, Box<dyn Tamper>)` giving an empty, migrated database.
 #[macro_export]
@@ -377,6 +1066,11 @@ macro_rules! conformance_tests {
             case!(entrustments_link_organisations);
             case!(the_audit_chain_verifies);
             case!(concurrent_writers_never_fork_the_chain);
+            case!(reports_are_versioned_and_immutable);
+            case!(inbox_and_board_read_models);
+            case!(casework_records_round_trip);
+            case!(sessions_tokens_and_throttling);
+            case!(outbox_runs_each_message_once);
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn tampering_is_detected() {
                 let (store, tamper) = super::$fresh().await;

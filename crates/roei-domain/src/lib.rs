@@ -8,13 +8,17 @@
 //!
 //! No SQL and no HTTP here.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod casework;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod model;
 pub mod records;
+pub mod reminders;
 pub mod report;
+pub mod reporting;
 pub mod service;
 pub mod store;
 
@@ -32,6 +36,15 @@ pub enum DomainError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A 確報 lacks some of the nine matters.
+    #[error("a 確報 needs all nine matters of 規則8条1項; missing: {}", .0.iter().map(|m| m.field.as_str()).collect::<Vec<_>>().join(", "))]
+    Incomplete(Vec<report::Missing>),
+    /// Too many failed logins; retry after this many seconds.
+    #[error("too many failed logins; retry in {0} s")]
+    Throttled(u64),
+    /// Not logged in, or the credentials are wrong.
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(String),
     #[error("storage failed: {0}")]
     Storage(String),
 }
@@ -51,6 +64,9 @@ impl DomainError {
             DomainError::Forbidden(_) => "forbidden",
             DomainError::NotFound => "not_found",
             DomainError::Conflict(_) => "conflict",
+            DomainError::Incomplete(_) => "report_incomplete",
+            DomainError::Throttled(_) => "too_many_attempts",
+            DomainError::Unauthenticated(_) => "unauthenticated",
             DomainError::Storage(_) => "storage_error",
         }
     }

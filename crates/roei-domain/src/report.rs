@@ -654,6 +654,7 @@ impl ReportContent {
 
     /// What a 確報 still needs: every matter of 規則8条1項 and the reporter's name and contact.
     /// Empty means the report is complete.
+    #[allow(clippy::many_single_char_names)]
     pub fn missing(&self) -> Vec<Missing> {
         let mut out = Vec::new();
         let mut need = |cond: bool, matter: Matter, field: &str, label: &str| {

@@ -19,8 +19,45 @@ pub struct Actor {
     pub org: Organisation,
 }
 
+/// Today's date in Japan (JST, UTC+9, no daylight saving), the calendar the deadlines count on.
+pub fn jst_today(now: Timestamp) -> jiff::civil::Date {
+    now.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
+        .date()
+}
+
 impl Actor {
-    fn require_operator_writer(&self) -> Result<(), DomainError> {
+    /// An operator's user (any role): reads its own cases. Others get `NotFound`, so they learn
+    /// nothing about which cases exist.
+    pub(crate) fn require_operator(&self) -> Result<(), DomainError> {
+        if self.org.kind == OrgKind::Operator {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound)
+        }
+    }
+
+    /// A regulator's user (any role).
+    pub(crate) fn require_regulator(&self) -> Result<(), DomainError> {
+        if self.org.kind == OrgKind::Regulator {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound)
+        }
+    }
+
+    /// A regulator's member or admin.
+    pub(crate) fn require_regulator_writer(&self) -> Result<(), DomainError> {
+        self.require_regulator()?;
+        if self.user.role.can_write() {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden(
+                "viewers cannot act on reports".into(),
+            ))
+        }
+    }
+
+    pub(crate) fn require_operator_writer(&self) -> Result<(), DomainError> {
         if self.org.kind != OrgKind::Operator {
             return Err(DomainError::Forbidden(
                 "only operators keep incident cases".into(),
@@ -131,4 +168,51 @@ pub async fn update_facts(
         .update_case_facts(actor.org.id, expected_version, &record, &audit)
         .await?;
     Ok((case, record))
+}
+
+/// `org`'s case, or `NotFound`.
+pub async fn operator_case(
+    store: &dyn Store,
+    actor: &Actor,
+    case_id: CaseId,
+) -> Result<IncidentCase, DomainError> {
+    actor.require_operator()?;
+    store
+        .case(actor.org.id, case_id)
+        .await?
+        .ok_or(DomainError::NotFound)
+}
+
+/// The determinations of the actor's case, oldest first.
+pub async fn determinations(
+    store: &dyn Store,
+    actor: &Actor,
+    case_id: CaseId,
+) -> Result<Vec<DeterminationRecord>, DomainError> {
+    operator_case(store, actor, case_id).await?;
+    Ok(store.determinations(actor.org.id, case_id).await?)
+}
+
+/// Closes or reopens a case.
+pub async fn set_case_status(
+    store: &dyn Store,
+    actor: &Actor,
+    case_id: CaseId,
+    expected_version: i64,
+    status: CaseStatus,
+    now: Timestamp,
+) -> Result<IncidentCase, DomainError> {
+    actor.require_operator_writer()?;
+    let now = truncate(now);
+    let audit = AuditDraft::new(
+        now,
+        Some(actor.user.id),
+        Some(actor.org.id),
+        "case.set_status",
+        format!("case:{case_id}"),
+        &serde_json::json!({"status": status.as_str()}),
+    );
+    Ok(store
+        .set_case_status(actor.org.id, case_id, expected_version, status, now, &audit)
+        .await?)
 }
