@@ -90,7 +90,7 @@ async fn a_committed_case_survives_reopening_and_migrations_are_idempotent() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 1);
+    assert_eq!(applied, 2);
     assert_eq!(store.list_cases(a.org.id).await.unwrap(), vec![case]);
 
     // The chain continues where it left off.
@@ -195,4 +195,124 @@ async fn two_stores_on_one_file_never_fork_the_chain() {
     let events = stores[0].audit_events(0, 1000).await.unwrap();
     let mut state = None;
     assert_eq!(roei_domain::audit::verify(&events, &mut state), Ok(60));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_stores_on_one_file_never_claim_the_same_outbox_message() {
+    use roei_domain::records::OutboxMessage;
+    use sqlx::types::Uuid;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("roei.db");
+    let stores = [
+        std::sync::Arc::new(SqliteStore::open(&path).await.unwrap()),
+        std::sync::Arc::new(SqliteStore::open(&path).await.unwrap()),
+    ];
+    for i in 0..20 {
+        let m = OutboxMessage {
+            id: Uuid::now_v7(),
+            dedupe_key: format!("k{i}"),
+            kind: "reminder.final_report".into(),
+            org_id: None,
+            case_id: None,
+            recipient: "a@example.jp".into(),
+            subject: "件名".into(),
+            body: "本文".into(),
+            created_at: now(i),
+            claimed_until: None,
+            claimed_by: None,
+            sent_at: None,
+            attempts: 0,
+            last_error: None,
+        };
+        assert!(
+            stores[usize::try_from(i).unwrap() % 2]
+                .enqueue_outbox(&m, &draft("outbox.enqueue"))
+                .await
+                .unwrap()
+        );
+    }
+    let mut tasks = Vec::new();
+    for (w, store) in stores.iter().enumerate() {
+        let store = std::sync::Arc::clone(store);
+        tasks.push(tokio::spawn(async move {
+            let worker = format!("w{w}");
+            let mut got = Vec::new();
+            loop {
+                let batch = store
+                    .claim_outbox(&worker, now(100), now(400), 1)
+                    .await
+                    .unwrap();
+                if batch.is_empty() {
+                    return got;
+                }
+                for m in batch {
+                    assert_eq!(m.claimed_by.as_deref(), Some(worker.as_str()));
+                    assert_eq!(m.attempts, 1, "{} was claimed twice", m.dedupe_key);
+                    got.push(m.id);
+                }
+                tokio::task::yield_now().await;
+            }
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let unique: std::collections::HashSet<_> = all.iter().copied().collect();
+    assert_eq!(all.len(), 20, "every message claimed exactly once");
+    assert_eq!(unique.len(), 20);
+    // Each holder can finish its own messages, and nobody else's.
+    let listed = stores[0].list_outbox(None, 100).await.unwrap();
+    assert!(
+        listed
+            .iter()
+            .all(|m| m.attempts == 1 && m.claimed_by.is_some())
+    );
+    let m = &listed[0];
+    let holder = m.claimed_by.clone().unwrap();
+    let other = if holder == "w0" { "w1" } else { "w0" };
+    assert!(matches!(
+        stores[1].finish_outbox(m.id, other, Ok(now(101))).await,
+        Err(StoreError::Conflict(_))
+    ));
+    stores[1]
+        .finish_outbox(m.id, &holder, Ok(now(101)))
+        .await
+        .unwrap();
+    assert!(matches!(
+        stores[0].finish_outbox(m.id, &holder, Ok(now(102))).await,
+        Err(StoreError::Conflict(msg)) if msg.contains("sent already")
+    ));
+    assert!(matches!(
+        stores[0]
+            .finish_outbox(Uuid::now_v7(), &holder, Ok(now(102)))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn a_determination_without_items_names_its_table_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("roei.db"))
+        .await
+        .unwrap();
+    let a = operator(&store).await;
+    let (case, _) = service::open_case(&store, &a, "誤設定による公開", facts(), now(10))
+        .await
+        .unwrap();
+    // A board card reads its items and 速報 window from the determination's JSON.
+    let board = store.case_overviews(Some(a.org.id)).await.unwrap();
+    assert_eq!(board.len(), 1);
+    sqlx::query("UPDATE determinations SET determination = '{}' WHERE case_id = ?")
+        .bind(case.id.to_string())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let err = store.case_overviews(None).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Backend(m) if m.contains("determinations.determination")),
+        "{err:?}"
+    );
 }
