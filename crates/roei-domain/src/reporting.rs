@@ -420,14 +420,12 @@ pub fn board_card(o: CaseOverview, today: Date) -> BoardCard {
     } else if has_quick {
         (Some(ReportStage::FinalReport), o.final_report_due)
     } else {
-        // The 速報 guide window closes first; past it, the 確報 date still binds.
-        match o.quick_report_to {
-            Some(q) if q >= today => (Some(ReportStage::QuickReport), Some(q)),
-            _ => (
-                Some(ReportStage::QuickReport),
-                o.final_report_due.or(o.quick_report_to),
-            ),
-        }
+        // The 速報 is due by the end of its guide window (概ね3～5日); once that has passed it is
+        // overdue until sent, whatever the 確報 date.
+        (
+            Some(ReportStage::QuickReport),
+            o.quick_report_to.or(o.final_report_due),
+        )
     };
     let days_left = due.map(|d| (d - today).get_days().into());
     let quick_late =

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use roei_domain::model::{CaseId, CaseStatus, IncidentCase, Role};
 use roei_domain::records::RegulatorActionKind;
-use roei_domain::report::{FormOptions, ReportContent, ReportStage, CURRENT_FORM_VERSION};
+use roei_domain::report::{CURRENT_FORM_VERSION, FormOptions, ReportContent, ReportStage};
 use roei_domain::reporting::{InboxFilter, SubmitRequest};
 use roei_domain::service::jst_today;
 use roei_domain::{accounts, casework, reporting, service};
@@ -99,12 +99,17 @@ async fn login(
         "expires_at": l.session.expires_at.to_string(),
     }))
     .into_response();
-    res.headers_mut().insert(SET_COOKIE, session_cookie(&st, &l.token));
+    res.headers_mut()
+        .insert(SET_COOKIE, session_cookie(&st, &l.token));
     Ok(res)
 }
 
 pub(crate) fn session_cookie(st: &AppState, token: &str) -> HeaderValue {
-    let secure = if st.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if st.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
         accounts::SESSION_LIFETIME.as_secs()
@@ -248,8 +253,7 @@ async fn assess(
     Query(q): Query<LangQuery>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::invalid("body", "is not UTF-8"))?;
+    let text = std::str::from_utf8(&body).map_err(|_| ApiError::invalid("body", "is not UTF-8"))?;
     let facts = Facts::from_json(text).map_err(|e| ApiError::invalid(&e.field, e.problem))?;
     let det = roei_law::assess(&facts);
     let lang = if q.lang.as_deref() == Some("en") {
@@ -404,7 +408,9 @@ async fn get_draft(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let id = case_id(&id)?;
-    Ok(Json(to_json(&reporting::draft(&*st.store, &a.actor, id).await?)))
+    Ok(Json(to_json(
+        &reporting::draft(&*st.store, &a.actor, id).await?,
+    )))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -627,7 +633,9 @@ async fn list_messages(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let id = case_id(&id)?;
-    Ok(Json(to_json(&casework::messages(&*st.store, &a.actor, id).await?)))
+    Ok(Json(to_json(
+        &casework::messages(&*st.store, &a.actor, id).await?,
+    )))
 }
 
 /// Records a regulator action: `acknowledge` a submission, or `police_introduction`.
@@ -716,9 +724,8 @@ async fn inbox(
     a: Authed,
     q: Result<Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Value>> {
-    let Query(q) = q.map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", e.body_text())
-    })?;
+    let Query(q) =
+        q.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", e.body_text()))?;
     let filter = InboxFilter {
         stage: q.stage.as_deref().map(str::parse).transpose()?,
         item: q.item,

@@ -48,6 +48,7 @@ impl ApiError {
         }
     }
 
+    #[must_use]
     pub fn field(mut self, field: impl Into<String>) -> Self {
         self.body.field = Some(field.into());
         self

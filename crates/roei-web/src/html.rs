@@ -53,7 +53,10 @@ fn page(title: &str, body: &str) -> String {
 
 fn login_form(csrf: &str, email: &str, error: Option<&str>) -> String {
     let error = error.map_or_else(String::new, |e| {
-        format!("<p class=\"error\" role=\"alert\" id=\"login-error\">{}</p>", escape(e))
+        format!(
+            "<p class=\"error\" role=\"alert\" id=\"login-error\">{}</p>",
+            escape(e)
+        )
     });
     page(
         "ログイン",
@@ -119,13 +122,18 @@ async fn login_submit(
     match accounts::login(&*st.store, &form.email, &form.password, &client, st.now()).await {
         Ok(l) => {
             let mut res = StatusCode::SEE_OTHER.into_response();
-            res.headers_mut().insert(LOCATION, HeaderValue::from_static("/"));
-            res.headers_mut().append(SET_COOKIE, session_cookie(&st, &l.token));
+            res.headers_mut()
+                .insert(LOCATION, HeaderValue::from_static("/"));
+            res.headers_mut()
+                .append(SET_COOKIE, session_cookie(&st, &l.token));
             res
         }
         Err(roei_domain::DomainError::Throttled(secs)) => retry(
             StatusCode::TOO_MANY_REQUESTS,
-            &format!("ログインの失敗が続いたため、{}分間ログインできません。", secs / 60),
+            &format!(
+                "ログインの失敗が続いたため、{}分間ログインできません。",
+                secs / 60
+            ),
         ),
         Err(roei_domain::DomainError::Unauthenticated(_)) => retry(
             StatusCode::UNAUTHORIZED,
@@ -145,7 +153,8 @@ async fn home(State(st): State<AppState>, jar: CookieJar) -> Response {
     let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
         return redirect_login();
     };
-    let Ok(Some((actor, session))) = accounts::actor_for_session(&*st.store, &token, st.now()).await
+    let Ok(Some((actor, session))) =
+        accounts::actor_for_session(&*st.store, &token, st.now()).await
     else {
         return redirect_login();
     };

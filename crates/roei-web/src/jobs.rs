@@ -43,13 +43,17 @@ pub struct DirectoryMailer {
 
 impl std::fmt::Debug for SmtpMailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmtpMailer").field("from", &self.from).finish_non_exhaustive()
+        f.debug_struct("SmtpMailer")
+            .field("from", &self.from)
+            .finish_non_exhaustive()
     }
 }
 
 impl std::fmt::Debug for DirectoryMailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DirectoryMailer").field("from", &self.from).finish_non_exhaustive()
+        f.debug_struct("DirectoryMailer")
+            .field("from", &self.from)
+            .finish_non_exhaustive()
     }
 }
 

@@ -108,7 +108,10 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
             .set_buckets(&[
                 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
             ])
-            .map_or_else(|_| PrometheusBuilder::new().build_recorder(), |b| b.build_recorder());
+            .map_or_else(
+                |_| PrometheusBuilder::new().build_recorder(),
+                PrometheusBuilder::build_recorder,
+            );
         let handle = recorder.handle();
         // Another recorder may already be installed (several servers in one test process).
         let _ = metrics::set_global_recorder(recorder);
@@ -161,7 +164,9 @@ async fn healthz(State(st): State<AppState>) -> Response {
             tracing::error!(error = %e, "health check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(serde_json::json!({"status": "unavailable", "code": "database_unavailable"})),
+                axum::Json(
+                    serde_json::json!({"status": "unavailable", "code": "database_unavailable"}),
+                ),
             )
                 .into_response()
         }
@@ -209,4 +214,4 @@ pub async fn serve(
 }
 
 /// How often the background jobs run.
-pub const JOB_INTERVAL: Duration = Duration::from_secs(60);
+pub const JOB_INTERVAL: Duration = Duration::from_mins(1);

@@ -97,7 +97,7 @@ async fn create_pg_database() -> PgConnectOptions {
                 .and_then(|id| id.get_timestamp())
                 .map(|t| t.to_unix());
             if let Some((secs, nanos)) = created
-                && now.saturating_sub(Duration::new(secs, nanos)) > Duration::from_secs(3600)
+                && now.saturating_sub(Duration::new(secs, nanos)) > Duration::from_hours(1)
             {
                 let _ = sqlx::query(AssertSqlSafe(format!(
                     "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
@@ -155,7 +155,9 @@ pub async fn start_on(db: Db, clock: TestClock) -> Server {
     let url = format!("http://{}", listener.local_addr().unwrap());
     let st = state.clone();
     let task = tokio::spawn(async move {
-        roei_web::serve(listener, st, std::future::pending()).await.unwrap();
+        roei_web::serve(listener, st, std::future::pending())
+            .await
+            .unwrap();
     });
     Server {
         url,
@@ -168,7 +170,11 @@ pub async fn start_on(db: Db, clock: TestClock) -> Server {
 
 pub async fn start(backend: Backend) -> Server {
     // 2026-11-20 10:00 JST.
-    start_on(database(backend).await, TestClock::at("2026-11-20T01:00:00Z")).await
+    start_on(
+        database(backend).await,
+        TestClock::at("2026-11-20T01:00:00Z"),
+    )
+    .await
 }
 
 /// Who takes part in the tests.
@@ -273,7 +279,10 @@ impl Client {
     pub async fn login(server: &Server, email: &str) -> Self {
         let mut c = Self::anonymous(server);
         let r = c
-            .post("/api/v1/auth/login", &json!({"email": email, "password": PASSWORD}))
+            .post(
+                "/api/v1/auth/login",
+                &json!({"email": email, "password": PASSWORD}),
+            )
             .await;
         assert_eq!(r.status, 200, "login {email}: {}", r.body);
         c.csrf = Some(r.body["csrf_token"].as_str().unwrap().to_owned());
@@ -287,7 +296,9 @@ impl Client {
         body: Option<&Value>,
         headers: &[(&str, &str)],
     ) -> Resp {
-        let mut req = self.http.request(method.clone(), format!("{}{path}", self.base));
+        let mut req = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base));
         if let Some(b) = body {
             req = req.json(b);
         }
@@ -318,7 +329,8 @@ impl Client {
         self.send(reqwest::Method::GET, path, None, &[]).await
     }
     pub async fn post(&self, path: &str, body: &Value) -> Resp {
-        self.send(reqwest::Method::POST, path, Some(body), &[]).await
+        self.send(reqwest::Method::POST, path, Some(body), &[])
+            .await
     }
     pub async fn put(&self, path: &str, body: &Value) -> Resp {
         self.send(reqwest::Method::PUT, path, Some(body), &[]).await
