@@ -18,6 +18,7 @@ use crate::service::{Actor, jst_today, operator_case};
 use crate::store::Store;
 
 /// Whom the entrustee notifies.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntrusterNoticeRequest {
@@ -152,6 +153,7 @@ pub async fn entruster_notices(
 }
 
 /// A police report to record.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PoliceReportRequest {
@@ -326,6 +328,7 @@ pub async fn messages(
 }
 
 /// A regulator action to record.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegulatorActionRequest {

@@ -15,6 +15,7 @@ use crate::DomainError;
 macro_rules! id {
     ($(#[$m:meta])* $name:ident) => {
         $(#[$m])*
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub Uuid);
@@ -61,6 +62,7 @@ id!(
 );
 
 /// What an organisation is in the system.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
@@ -111,12 +113,14 @@ pub fn parse_regime(s: &str) -> Result<Regime, DomainError> {
 }
 
 /// An organisation. Operators carry the regime that governs them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
     pub id: OrgId,
     pub name: String,
     pub kind: OrgKind,
-    /// Set for operators only.
+    /// Set for operators only: `private`, `national_public` or `local_public`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub regime: Option<Regime>,
     pub created_at: Timestamp,
 }
@@ -156,6 +160,7 @@ impl Organisation {
 }
 
 /// A user's role within its organisation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -197,6 +202,7 @@ impl FromStr for Role {
 }
 
 /// A user of one organisation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: UserId,
@@ -243,6 +249,7 @@ impl User {
 }
 
 /// 委託: the entrustee handles personal data on behalf of the entruster.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entrustment {
     /// 委託元.
@@ -253,6 +260,7 @@ pub struct Entrustment {
 }
 
 /// Whether a case is still being worked on.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
@@ -285,6 +293,7 @@ impl FromStr for CaseStatus {
 
 /// An incident case of one operator. `version` increases with every change (optimistic
 /// concurrency: an update names the version it read).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncidentCase {
     pub id: CaseId,
@@ -292,6 +301,8 @@ pub struct IncidentCase {
     pub title: String,
     /// 知った日, also inside `facts`; kept as a column for the deadline board.
     pub known_on: Date,
+    /// The facts (assess-contract.md §Input).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub facts: Facts,
     pub status: CaseStatus,
     pub version: i64,
@@ -301,16 +312,20 @@ pub struct IncidentCase {
 
 /// One determination of a case, as it was made: the facts, the rule set and the full trace.
 /// Never changed; a change of facts appends a new record.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeterminationRecord {
     pub case_id: CaseId,
     /// 1, 2, 3… in the order they were made.
     pub seq: i64,
+    /// The facts (assess-contract.md §Input).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub facts: Facts,
     pub law_version: String,
     pub report_required: bool,
     pub final_report_due: Option<Date>,
     /// The determination as JSON, with the reasons in Japanese (`text`) and English (`text_en`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub determination: serde_json::Value,
     pub assessed_at: Timestamp,
     pub assessed_by: Option<UserId>,

@@ -14,6 +14,7 @@ use crate::report::{ReportContent, ReportStage, SubmissionId};
 
 /// 委託元への通知: an entrustee tells its entruster what it knows (法26条1項ただし書, 規則9条).
 /// Once sent, the entrustee's own duty to report is discharged; the time is recorded.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntrusterNotice {
     pub id: Uuid,
@@ -31,6 +32,7 @@ pub struct EntrusterNotice {
 }
 
 /// The operator's own report to a prefectural police (roei's field, not a PPC form field).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoliceReport {
     pub id: Uuid,
@@ -112,6 +114,7 @@ pub fn prefecture(code: &str) -> Result<&'static str, DomainError> {
 }
 
 /// A message in the thread between an operator and the regulator about one case.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     pub id: Uuid,
@@ -125,6 +128,7 @@ pub struct Message {
 }
 
 /// What a regulator did on a case.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RegulatorActionKind {
@@ -158,6 +162,7 @@ impl std::str::FromStr for RegulatorActionKind {
 }
 
 /// A regulator's action, visible to the operator.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegulatorAction {
     pub id: Uuid,
@@ -176,6 +181,7 @@ pub struct RegulatorAction {
 }
 
 /// A login session. The cookie carries a random token; the store keeps only its SHA-256.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     /// Hex SHA-256 of the cookie's token.
@@ -188,6 +194,7 @@ pub struct Session {
 }
 
 /// An API token for automation (`Authorization: Bearer …`); only its SHA-256 is kept.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiToken {
     pub id: Uuid,
@@ -201,6 +208,7 @@ pub struct ApiToken {
 
 /// A message waiting to be (or already) sent by e-mail. `dedupe_key` is unique: enqueueing the
 /// same reminder twice, from any number of servers, keeps one row.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMessage {
     pub id: Uuid,
@@ -224,6 +232,7 @@ pub struct OutboxMessage {
 
 /// A case on the operator's deadline board: the case, its latest determination and what has
 /// been submitted.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseOverview {
     pub case: IncidentCase,
@@ -237,6 +246,7 @@ pub struct CaseOverview {
 }
 
 /// A case in the regulator's inbox: its latest submission to that regulator.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxRow {
     pub case_id: CaseId,
@@ -250,6 +260,7 @@ pub struct InboxRow {
 }
 
 /// A submission without its content.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmissionSummary {
     pub id: SubmissionId,

@@ -19,6 +19,7 @@ use crate::model::{CaseId, IncidentCase, OrgId, Organisation, UserId};
 pub const CURRENT_FORM_VERSION: &str = "draft-2020-12";
 
 /// One option of a list on the form.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormOption {
     pub code: String,
@@ -27,6 +28,7 @@ pub struct FormOption {
 }
 
 /// The option lists of one version of the form (`form/*.toml`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormOptions {
@@ -65,6 +67,7 @@ impl FormOptions {
 }
 
 /// Report stage: 速報, 確報 or 追完.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStage {
@@ -115,6 +118,7 @@ impl FromStr for ReportStage {
 }
 
 /// The report header: who reports (the organisation, not the clerk) and whom to contact.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReportHeader {
@@ -135,6 +139,7 @@ pub struct ReportHeader {
 }
 
 /// (1) 概要.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Summary {
@@ -161,6 +166,7 @@ pub struct Summary {
 }
 
 /// (2) 項目.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DataItems {
@@ -173,6 +179,7 @@ pub struct DataItems {
 }
 
 /// (3) 本人の数.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Persons {
@@ -183,6 +190,7 @@ pub struct Persons {
 }
 
 /// (4) 原因.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CauseMatter {
@@ -199,6 +207,7 @@ pub struct CauseMatter {
 }
 
 /// A status chosen from a list, with details.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StatusMatter {
@@ -207,6 +216,7 @@ pub struct StatusMatter {
 }
 
 /// (7) 公表.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Publication {
@@ -221,6 +231,7 @@ pub struct Publication {
 }
 
 /// (8) 再発防止のための措置.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Prevention {
@@ -232,6 +243,7 @@ pub struct Prevention {
 
 /// The content of a report: the header and the nine matters of 規則8条1項. Every field may be
 /// empty in a draft and a 速報; a 確報 needs all nine matters ([`ReportContent::missing`]).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportContent {
@@ -260,6 +272,7 @@ pub struct ReportContent {
 }
 
 /// One of the nine matters (規則8条1項1–9号), or the header.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Matter {
@@ -322,6 +335,7 @@ impl Matter {
 }
 
 /// A field a 確報 still needs.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Missing {
     pub matter: Matter,
@@ -880,6 +894,7 @@ fn flatten_into(
 }
 
 /// One changed field between two versions.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {
     /// e.g. `persons.count`.
@@ -937,6 +952,7 @@ fn matter_of(field: &str) -> u8 {
 }
 
 /// A submission id.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SubmissionId(pub Uuid);
@@ -964,6 +980,7 @@ impl FromStr for SubmissionId {
 }
 
 /// The working copy of a case's report. Never seen by the regulator.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportDraft {
     pub case_id: CaseId,
@@ -976,6 +993,7 @@ pub struct ReportDraft {
 }
 
 /// A submitted version of a report: immutable, superseded only by the next one.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submission {
     pub id: SubmissionId,

@@ -17,6 +17,7 @@ use crate::store::Store;
 
 /// The draft as the editor shows it: saved (`version` ≥ 1) or freshly prefilled from the case
 /// (`version` 0, not stored yet), with what a 確報 still needs.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftView {
     pub draft: ReportDraft,
@@ -327,6 +328,7 @@ async fn resolve_regulator(
 }
 
 /// A submitted version with its changes from the previous one.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmissionView {
     pub submission: Submission,
@@ -386,6 +388,7 @@ pub(crate) async fn visible_submissions(
 }
 
 /// How pressing a case is on the board.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
@@ -399,6 +402,7 @@ pub enum Urgency {
 }
 
 /// One card of the deadline board.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardCard {
     pub overview: CaseOverview,
@@ -474,6 +478,7 @@ pub async fn board(
 }
 
 /// Filters of the regulator's inbox; every field is optional.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct InboxFilter {
@@ -490,6 +495,7 @@ pub struct InboxFilter {
 }
 
 /// A row of the inbox with its 確報 state.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxEntry {
     #[serde(flatten)]

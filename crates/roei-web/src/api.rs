@@ -21,6 +21,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use roei_domain::casework::{EntrusterNoticeRequest, PoliceReportRequest, RegulatorActionRequest};
+use roei_domain::model::{DeterminationRecord, Organisation, User};
+use roei_domain::records::{
+    ApiToken, EntrusterNotice, Message, OutboxMessage, PoliceReport, RegulatorAction,
+};
+use roei_domain::report::Submission;
+use roei_domain::reporting::{BoardCard, DraftView, InboxEntry, SubmissionView};
+
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Authed, JsonBody, SESSION_COOKIE, client_addr};
@@ -62,7 +70,42 @@ fn to_json<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-/// Any JSON object described in the domain documentation (`docs/api.md`).
+/// A case with its latest determination.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseWithDetermination {
+    pub case: IncidentCase,
+    pub determination: DeterminationRecord,
+}
+
+/// The logged-in user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    pub user: User,
+    pub organisation: Option<Organisation>,
+    /// Send it as `X-CSRF-Token` with every change made with the session cookie (null for an
+    /// API token).
+    pub csrf_token: Option<String>,
+    /// When the session ends (login only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+/// A newly issued API token: `token` is shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuedToken {
+    #[serde(flatten)]
+    pub meta: ApiToken,
+    pub token: String,
+}
+
+/// The notice sent and the case as re-assessed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeSent {
+    pub notice: EntrusterNotice,
+    pub case: IncidentCase,
+}
+
+/// A JSON object of the law engine (assess-contract.md §Output).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(value_type = Object)]
 pub struct Doc(pub Value);
@@ -79,7 +122,7 @@ pub struct LoginBody {
 /// Logs in: sets the `roei_session` cookie (HttpOnly, SameSite=Strict) and returns the CSRF
 /// token to send as `X-CSRF-Token` with every change made with that cookie.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginBody,
-    responses((status = 200, body = Doc), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn login(
     State(st): State<AppState>,
     parts: Parts,
@@ -135,7 +178,7 @@ async fn logout(State(st): State<AppState>, a: Authed) -> ApiResult<Response> {
 
 /// The current user, organisation and (for a session) CSRF token.
 #[utoipa::path(get, path = "/me", tag = "auth",
-    responses((status = 200, body = Doc), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
 async fn me(a: Authed) -> Json<Value> {
     Json(json!({
         "user": to_json(&a.actor.user),
@@ -152,7 +195,7 @@ pub struct TokenBody {
 }
 
 /// The caller's API tokens (without their secrets).
-#[utoipa::path(get, path = "/tokens", tag = "auth", responses((status = 200, body = Doc)))]
+#[utoipa::path(get, path = "/tokens", tag = "auth", responses((status = 200, body = Vec<ApiToken>)))]
 async fn list_tokens(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
     let t = st
         .store
@@ -164,7 +207,7 @@ async fn list_tokens(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Va
 
 /// Issues an API token for the caller; the token is shown once.
 #[utoipa::path(post, path = "/tokens", tag = "auth", request_body = TokenBody,
-    responses((status = 201, body = Doc), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = IssuedToken), (status = 422, body = ErrorBody)))]
 async fn issue_token(
     State(st): State<AppState>,
     a: Authed,
@@ -198,7 +241,7 @@ async fn revoke_token(
 }
 
 /// The users of the caller's organisation.
-#[utoipa::path(get, path = "/users", tag = "organisation", responses((status = 200, body = Doc)))]
+#[utoipa::path(get, path = "/users", tag = "organisation", responses((status = 200, body = Vec<User>)))]
 async fn list_users(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
     Ok(Json(to_json(&accounts::users(&*st.store, &a.actor).await?)))
 }
@@ -215,7 +258,7 @@ pub struct NewUserBody {
 
 /// Creates a user in the caller's organisation (admins only).
 #[utoipa::path(post, path = "/users", tag = "organisation", request_body = NewUserBody,
-    responses((status = 201, body = Doc), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = User), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_user(
     State(st): State<AppState>,
     a: Authed,
@@ -239,7 +282,7 @@ async fn create_user(
 // ---------------------------------------------------------------- reference
 
 /// The option lists of the report form (as data, by form version).
-#[utoipa::path(get, path = "/form/options", tag = "reference", responses((status = 200, body = Doc)))]
+#[utoipa::path(get, path = "/form/options", tag = "reference", responses((status = 200, body = FormOptions)))]
 async fn form_options() -> Json<Value> {
     Json(to_json(&FormOptions::get(CURRENT_FORM_VERSION)))
 }
@@ -284,12 +327,15 @@ fn facts_from(v: &Value) -> ApiResult<Facts> {
     Facts::from_value(v).map_err(|e| ApiError::invalid(&format!("facts.{}", e.field), e.problem))
 }
 
-fn case_json(case: &IncidentCase, det: &roei_domain::model::DeterminationRecord) -> Value {
-    json!({"case": to_json(case), "determination": to_json(det)})
+fn case_json(case: &IncidentCase, det: &DeterminationRecord) -> Value {
+    to_json(&CaseWithDetermination {
+        case: case.clone(),
+        determination: det.clone(),
+    })
 }
 
 /// The organisation's cases, newest first.
-#[utoipa::path(get, path = "/cases", tag = "cases", responses((status = 200, body = Doc)))]
+#[utoipa::path(get, path = "/cases", tag = "cases", responses((status = 200, body = Vec<IncidentCase>)))]
 async fn list_cases(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
     if a.actor.org.kind != roei_domain::model::OrgKind::Operator {
         return Err(ApiError::not_found());
@@ -304,7 +350,7 @@ async fn list_cases(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Val
 
 /// Opens a case (知った日 starts the clock) and stores its first determination.
 #[utoipa::path(post, path = "/cases", tag = "cases", request_body = OpenCaseBody,
-    responses((status = 201, body = Doc), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CaseWithDetermination), (status = 422, body = ErrorBody)))]
 async fn open_case(
     State(st): State<AppState>,
     a: Authed,
@@ -318,7 +364,7 @@ async fn open_case(
 /// A case with its latest determination.
 #[utoipa::path(get, path = "/cases/{case_id}", tag = "cases",
     params(("case_id" = String, Path)),
-    responses((status = 200, body = Doc), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = CaseWithDetermination), (status = 404, body = ErrorBody)))]
 async fn get_case(
     State(st): State<AppState>,
     a: Authed,
@@ -343,7 +389,7 @@ pub struct FactsBody {
 /// Changes the facts: re-assesses and appends the determination (history kept).
 #[utoipa::path(put, path = "/cases/{case_id}/facts", tag = "cases",
     params(("case_id" = String, Path)), request_body = FactsBody,
-    responses((status = 200, body = Doc), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = CaseWithDetermination), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_facts(
     State(st): State<AppState>,
     a: Authed,
@@ -368,7 +414,7 @@ pub struct StatusBody {
 /// Closes or reopens a case.
 #[utoipa::path(put, path = "/cases/{case_id}/status", tag = "cases",
     params(("case_id" = String, Path)), request_body = StatusBody,
-    responses((status = 200, body = Doc), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = IncidentCase), (status = 409, body = ErrorBody)))]
 async fn set_status(
     State(st): State<AppState>,
     a: Authed,
@@ -384,7 +430,7 @@ async fn set_status(
 
 /// Every determination of the case, oldest first, each with its rule-set version and trace.
 #[utoipa::path(get, path = "/cases/{case_id}/determinations", tag = "cases",
-    params(("case_id" = String, Path)), responses((status = 200, body = Doc), (status = 404, body = ErrorBody)))]
+    params(("case_id" = String, Path)), responses((status = 200, body = Vec<DeterminationRecord>), (status = 404, body = ErrorBody)))]
 async fn determinations(
     State(st): State<AppState>,
     a: Authed,
@@ -401,7 +447,7 @@ async fn determinations(
 /// The report draft (prefilled from the case when never saved: version 0), what a 確報 still
 /// needs, and the stages that may come next.
 #[utoipa::path(get, path = "/cases/{case_id}/report/draft", tag = "reports",
-    params(("case_id" = String, Path)), responses((status = 200, body = Doc), (status = 404, body = ErrorBody)))]
+    params(("case_id" = String, Path)), responses((status = 200, body = DraftView), (status = 404, body = ErrorBody)))]
 async fn get_draft(
     State(st): State<AppState>,
     a: Authed,
@@ -419,14 +465,13 @@ pub struct DraftBody {
     /// The draft version read (0 before the first save).
     version: i64,
     /// The header and the nine matters (別記様式第一).
-    #[schema(value_type = Object)]
     content: ReportContent,
 }
 
 /// Saves the draft.
 #[utoipa::path(put, path = "/cases/{case_id}/report/draft", tag = "reports",
     params(("case_id" = String, Path)), request_body = DraftBody,
-    responses((status = 200, body = Doc), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = DraftView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn save_draft(
     State(st): State<AppState>,
     a: Authed,
@@ -456,7 +501,6 @@ fn prefix_field(e: roei_domain::DomainError, prefix: &str) -> roei_domain::Domai
 #[serde(deny_unknown_fields)]
 pub struct SubmitBody {
     /// `quick_report` (速報), `final_report` (確報) or `supplement` (追完).
-    #[schema(value_type = String)]
     stage: ReportStage,
     /// The draft version the user reviewed.
     draft_version: i64,
@@ -471,7 +515,7 @@ pub struct SubmitBody {
 #[utoipa::path(post, path = "/cases/{case_id}/report/submissions", tag = "reports",
     params(("case_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = SubmitBody,
-    responses((status = 201, body = Doc), (status = 200, body = Doc, description = "replay"),
+    responses((status = 201, body = Submission), (status = 200, body = Submission, description = "replay"),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn submit(
     State(st): State<AppState>,
@@ -516,7 +560,7 @@ async fn submit(
 /// The submitted versions with the field-by-field changes from the previous one (operator, or
 /// the regulator they were sent to).
 #[utoipa::path(get, path = "/cases/{case_id}/report/submissions", tag = "reports",
-    params(("case_id" = String, Path)), responses((status = 200, body = Doc), (status = 404, body = ErrorBody)))]
+    params(("case_id" = String, Path)), responses((status = 200, body = Vec<SubmissionView>), (status = 404, body = ErrorBody)))]
 async fn list_submissions(
     State(st): State<AppState>,
     a: Authed,
@@ -532,8 +576,8 @@ async fn list_submissions(
 
 /// Sends the entruster notice (委託元への通知) and re-assesses the case.
 #[utoipa::path(post, path = "/cases/{case_id}/entruster-notices", tag = "casework",
-    params(("case_id" = String, Path)), request_body = Doc,
-    responses((status = 201, body = Doc), (status = 422, body = ErrorBody)))]
+    params(("case_id" = String, Path)), request_body = EntrusterNoticeRequest,
+    responses((status = 201, body = NoticeSent), (status = 422, body = ErrorBody)))]
 async fn notify_entruster(
     State(st): State<AppState>,
     a: Authed,
@@ -550,7 +594,7 @@ async fn notify_entruster(
 
 /// The entruster notices sent about the case.
 #[utoipa::path(get, path = "/cases/{case_id}/entruster-notices", tag = "casework",
-    params(("case_id" = String, Path)), responses((status = 200, body = Doc)))]
+    params(("case_id" = String, Path)), responses((status = 200, body = Vec<EntrusterNotice>)))]
 async fn list_entruster_notices(
     State(st): State<AppState>,
     a: Authed,
@@ -564,7 +608,7 @@ async fn list_entruster_notices(
 
 /// The entruster notices the caller's organisation received from its entrustees.
 #[utoipa::path(get, path = "/entruster-notices/received", tag = "casework",
-    responses((status = 200, body = Doc)))]
+    responses((status = 200, body = Vec<EntrusterNotice>)))]
 async fn received_entruster_notices(
     State(st): State<AppState>,
     a: Authed,
@@ -576,8 +620,8 @@ async fn received_entruster_notices(
 
 /// Records the operator's report to a prefectural police.
 #[utoipa::path(post, path = "/cases/{case_id}/police-reports", tag = "casework",
-    params(("case_id" = String, Path)), request_body = Doc,
-    responses((status = 201, body = Doc), (status = 422, body = ErrorBody)))]
+    params(("case_id" = String, Path)), request_body = PoliceReportRequest,
+    responses((status = 201, body = PoliceReport), (status = 422, body = ErrorBody)))]
 async fn record_police_report(
     State(st): State<AppState>,
     a: Authed,
@@ -591,7 +635,7 @@ async fn record_police_report(
 
 /// The police reports of the case.
 #[utoipa::path(get, path = "/cases/{case_id}/police-reports", tag = "casework",
-    params(("case_id" = String, Path)), responses((status = 200, body = Doc)))]
+    params(("case_id" = String, Path)), responses((status = 200, body = Vec<PoliceReport>)))]
 async fn list_police_reports(
     State(st): State<AppState>,
     a: Authed,
@@ -612,7 +656,7 @@ pub struct MessageBody {
 /// Posts in the case's thread between the operator and the regulator.
 #[utoipa::path(post, path = "/cases/{case_id}/messages", tag = "casework",
     params(("case_id" = String, Path)), request_body = MessageBody,
-    responses((status = 201, body = Doc), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Message), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn post_message(
     State(st): State<AppState>,
     a: Authed,
@@ -626,7 +670,7 @@ async fn post_message(
 
 /// The case's thread, oldest first.
 #[utoipa::path(get, path = "/cases/{case_id}/messages", tag = "casework",
-    params(("case_id" = String, Path)), responses((status = 200, body = Doc)))]
+    params(("case_id" = String, Path)), responses((status = 200, body = Vec<Message>)))]
 async fn list_messages(
     State(st): State<AppState>,
     a: Authed,
@@ -640,8 +684,8 @@ async fn list_messages(
 
 /// Records a regulator action: `acknowledge` a submission, or `police_introduction`.
 #[utoipa::path(post, path = "/cases/{case_id}/regulator-actions", tag = "regulator",
-    params(("case_id" = String, Path)), request_body = Doc,
-    responses((status = 201, body = Doc), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    params(("case_id" = String, Path)), request_body = RegulatorActionRequest,
+    responses((status = 201, body = RegulatorAction), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn regulator_action(
     State(st): State<AppState>,
     a: Authed,
@@ -658,7 +702,7 @@ async fn regulator_action(
 
 /// The regulator's actions on the case.
 #[utoipa::path(get, path = "/cases/{case_id}/regulator-actions", tag = "regulator",
-    params(("case_id" = String, Path)), responses((status = 200, body = Doc)))]
+    params(("case_id" = String, Path)), responses((status = 200, body = Vec<RegulatorAction>)))]
 async fn list_regulator_actions(
     State(st): State<AppState>,
     a: Authed,
@@ -687,7 +731,7 @@ fn today_of(st: &AppState, q: Option<&str>) -> ApiResult<jiff::civil::Date> {
 
 /// The operator's deadline board: open cases, overdue first.
 #[utoipa::path(get, path = "/board", tag = "cases", params(TodayQuery),
-    responses((status = 200, body = Doc)))]
+    responses((status = 200, body = Vec<BoardCard>)))]
 async fn board(
     State(st): State<AppState>,
     a: Authed,
@@ -718,7 +762,7 @@ pub struct InboxQuery {
 /// The regulator's inbox, newest first, with filters; `final_overdue=true` lists the cases
 /// whose 確報 is overdue (a 速報 received, the due date passed, no 確報).
 #[utoipa::path(get, path = "/inbox", tag = "regulator", params(InboxQuery),
-    responses((status = 200, body = Doc), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = Vec<InboxEntry>), (status = 400, body = ErrorBody)))]
 async fn inbox(
     State(st): State<AppState>,
     a: Authed,
@@ -742,7 +786,7 @@ async fn inbox(
 }
 
 /// The mail outbox of the caller's organisation (reminders), newest first.
-#[utoipa::path(get, path = "/outbox", tag = "cases", responses((status = 200, body = Doc)))]
+#[utoipa::path(get, path = "/outbox", tag = "cases", responses((status = 200, body = Vec<OutboxMessage>)))]
 async fn outbox(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
     let list = st
         .store

@@ -714,6 +714,22 @@ async fn service_endpoints(backend: Backend) {
     ] {
         assert!(paths.contains_key(p), "OpenAPI lacks {p}");
     }
+    let schemas = doc.body["components"]["schemas"].as_object().unwrap();
+    for name in [
+        "ReportContent",
+        "Submission",
+        "SubmissionView",
+        "DraftView",
+        "BoardCard",
+        "InboxEntry",
+        "ErrorBody",
+        "CaseWithDetermination",
+    ] {
+        assert!(
+            schemas.contains_key(name),
+            "OpenAPI lacks the schema {name}"
+        );
+    }
     let m = anon.get("/metrics").await;
     assert_eq!(m.status, 200);
     assert!(
