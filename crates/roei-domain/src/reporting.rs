@@ -307,6 +307,15 @@ async fn resolve_regulator(
         .filter(|o| o.kind == OrgKind::Regulator)
         .map(|o| o.id)
         .collect();
+    if let (Some(w), Some(p)) = (wanted, previous)
+        && w != p
+    {
+        // One case, one regulator: the thread and the acknowledgements stay with it.
+        return Err(DomainError::invalid(
+            "to_org",
+            format!("this case reports to {p}; later versions go to the same regulator"),
+        ));
+    }
     match wanted.or(previous) {
         Some(id) if regulators.contains(&id) => Ok(id),
         Some(id) => Err(DomainError::invalid(
