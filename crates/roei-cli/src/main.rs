@@ -11,7 +11,10 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use roei_law::{Facts, Lang};
 
+pub use roei_cli::BadInput;
+
 mod commands;
+mod server;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -58,7 +61,31 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Run the web server (JSON API, login page, background jobs) until SIGINT / SIGTERM.
+    #[command(long_about = SERVE_ABOUT)]
+    Serve(server::ServeArgs),
+    /// Set up organisations, users, API tokens and entrustments (as the system).
+    Admin {
+        #[command(subcommand)]
+        command: server::AdminCommand,
+    },
+    /// Check the hash-chained audit log.
+    Audit {
+        #[command(subcommand)]
+        command: server::AuditCommand,
+    },
+    /// Copy the SQLite database consistently while the server runs (VACUUM INTO).
+    Backup(server::BackupArgs),
 }
+
+const SERVE_ABOUT: &str = "Run the web server (JSON API under /api/v1, the login page, /healthz, \
+/metrics, background jobs) until SIGINT or SIGTERM.
+
+Settings come from, highest first: flags, ROEI_* environment variables, the TOML config file \
+(--config FILE, else ROEI_CONFIG, else ./roei.toml when present), defaults. Keys: listen, \
+data_dir, database_url, demo, smtp_url, mail_from, mail_dir, secure_cookies, log_format \
+(environment: ROEI_LISTEN, ROEI_DATA_DIR, …). See roei.example.toml. Logs go to standard \
+error (RUST_LOG, default info).";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
@@ -80,18 +107,6 @@ impl From<LangArg> for Lang {
         }
     }
 }
-
-/// A failure that is the user's input: exit status 2.
-#[derive(Debug)]
-pub struct BadInput(pub String);
-
-impl std::fmt::Display for BadInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BadInput {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -142,6 +157,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
         } => commands::deadline(&known_on, days, format == Format::Json),
         Command::Holidays { year, format } => commands::holidays(year, format == Format::Json),
+        Command::Serve(args) => server::serve(&args),
+        Command::Admin { command } => server::admin(command),
+        Command::Audit { command } => server::audit(command),
+        Command::Backup(args) => server::backup(&args),
     }
 }
 
