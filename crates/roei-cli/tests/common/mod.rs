@@ -141,6 +141,11 @@ impl Server {
         }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGTERM, then waits; returns whether it exited successfully.
     pub fn stop(mut self) -> bool {
         self.terminate()
