@@ -22,6 +22,8 @@
 //!   takes its rows with `FOR UPDATE SKIP LOCKED`, so two workers never get one message.
 //! * The deadline board and the regulator's inbox are one query each.
 
+pub mod scratch;
+
 use std::fmt::Display;
 use std::str::FromStr;
 

@@ -9,9 +9,7 @@
 
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
-use std::str::FromStr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -20,78 +18,9 @@ use roei_domain::conformance::Tamper;
 use roei_domain::model::{OrgKind, Organisation};
 use roei_domain::{Store, StoreError};
 use roei_store_postgres::PgStore;
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool};
-use sqlx::{AssertSqlSafe, Connection, Row};
-use uuid::Uuid;
 
-const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-const PREFIX: &str = "roei_test_";
-/// Test databases older than this are dropped by the next test run.
-const STALE_AFTER: Duration = Duration::from_hours(1);
-
-/// The server the tests use (its own database is only used to create the test databases).
-fn admin_options() -> PgConnectOptions {
-    let url = std::env::var("ROEI_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_URL.to_owned());
-    PgConnectOptions::from_str(&url)
-        .unwrap_or_else(|e| panic!("ROEI_TEST_DATABASE_URL is not a PostgreSQL URL: {e}"))
-}
-
-/// Creates an empty database and returns the options to connect to it.
-async fn create_database() -> PgConnectOptions {
-    let admin = admin_options();
-    let mut conn = PgConnection::connect_with(&admin)
-        .await
-        .unwrap_or_else(|e| {
-            panic!(
-                "PostgreSQL is not reachable at {}:{} (set ROEI_TEST_DATABASE_URL to a server \
-             where the user may CREATE DATABASE): {e}",
-                admin.get_host(),
-                admin.get_port()
-            )
-        });
-    drop_stale_databases(&mut conn).await;
-    let name = format!("{PREFIX}{}", Uuid::now_v7().simple());
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e}"));
-    conn.close().await.ok();
-    admin.database(&name)
-}
-
-/// Best effort: drops the test databases created more than [`STALE_AFTER`] ago. Several test
-/// processes may race for the same database; whoever loses ignores the error.
-async fn drop_stale_databases(conn: &mut PgConnection) {
-    let Ok(rows) = sqlx::query("SELECT datname FROM pg_database WHERE starts_with(datname, $1)")
-        .bind(PREFIX)
-        .fetch_all(&mut *conn)
-        .await
-    else {
-        return;
-    };
-    let now = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default();
-    for row in rows {
-        let name: String = row.get("datname");
-        let Some(created) = name
-            .strip_prefix(PREFIX)
-            .and_then(|id| Uuid::try_parse(id).ok())
-            .and_then(|id| id.get_timestamp())
-        else {
-            continue;
-        };
-        let (secs, nanos) = created.to_unix();
-        if now.saturating_sub(Duration::new(secs, nanos)) > STALE_AFTER {
-            // The name is ours (prefix + hex digits), so it is safe to splice in.
-            let _ = sqlx::query(AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut *conn)
-            .await;
-        }
-    }
-}
+mod common;
+use sqlx::postgres::PgPool;
 
 /// Writes to the audit table behind the store's back.
 struct PgTamper {
@@ -122,7 +51,7 @@ impl Tamper for PgTamper {
 
 /// A store on a brand-new, migrated database.
 async fn fresh_store() -> PgStore {
-    let options = create_database().await;
+    let options = common::create_database().await;
     PgStore::connect_with(options).await.unwrap()
 }
 
@@ -150,7 +79,7 @@ fn draft(subject: &str) -> AuditDraft {
 /// Two server instances (two pools) on one database append concurrently; the chain stays one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_database_never_fork_the_chain() {
-    let options = create_database().await;
+    let options = common::create_database().await;
     let one = Arc::new(PgStore::connect_with(options.clone()).await.unwrap());
     let two = Arc::new(PgStore::connect_with(options).await.unwrap());
     let mut tasks = Vec::new();

@@ -47,7 +47,7 @@ use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
 use axum::Router;
@@ -66,7 +66,7 @@ use roei_store_sqlite::SqliteStore;
 use roei_web::{AppState, WebConfig};
 use serde::Deserialize;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
-use sqlx::{AssertSqlSafe, Connection, Row};
+use sqlx::{Connection, Row};
 use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 use uuid::Uuid;
@@ -150,7 +150,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Backend::Postgres => {
             let admin = admin_options()?;
-            let name = create_pg_database(&admin).await?;
+            let (_, name) = roei_store_postgres::scratch::create(&admin, PG_PREFIX).await?;
+            eprintln!("created database {name}");
             let result = async {
                 let options = admin.clone().database(&name);
                 let store = Arc::new(PgStore::connect_with(options.clone()).await?);
@@ -159,12 +160,8 @@ async fn main() -> anyhow::Result<()> {
                 result
             }
             .await;
-            let dropped = drop_pg_database(&admin, &name).await;
-            match (&result, dropped) {
-                (_, Ok(())) => eprintln!("dropped database {name}"),
-                (Ok(()), Err(e)) => return Err(e),
-                (Err(_), Err(e)) => eprintln!("could not drop database {name}: {e:#}"),
-            }
+            roei_store_postgres::scratch::drop(&admin, &name).await;
+            eprintln!("dropped database {name}");
             result
         }
     }
@@ -681,58 +678,6 @@ fn admin_options() -> anyhow::Result<PgConnectOptions> {
         .or_else(|_| std::env::var("ROEI_TEST_DATABASE_URL"))
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
     PgConnectOptions::from_str(&url).with_context(|| format!("bad PostgreSQL URL {url:?}"))
-}
-
-/// Creates `roei_bench_<uuid v7>`, first dropping this tool's databases older than an hour
-/// (left behind by a killed run).
-async fn create_pg_database(admin: &PgConnectOptions) -> anyhow::Result<String> {
-    let mut conn = PgConnection::connect_with(admin)
-        .await
-        .context("PostgreSQL is not reachable (ROEI_BENCH_DATABASE_URL)")?;
-    let rows = sqlx::query("SELECT datname FROM pg_database WHERE starts_with(datname, $1)")
-        .bind(PG_PREFIX)
-        .fetch_all(&mut conn)
-        .await?;
-    let now = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default();
-    for row in rows {
-        let name: String = row.get("datname");
-        let created = name
-            .strip_prefix(PG_PREFIX)
-            .and_then(|id| Uuid::try_parse(id).ok())
-            .and_then(|id| id.get_timestamp())
-            .map(|t| t.to_unix());
-        if let Some((secs, nanos)) = created
-            && now.saturating_sub(Duration::new(secs, nanos)) > Duration::from_hours(1)
-        {
-            let _ = sqlx::query(AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await;
-        }
-    }
-    let name = format!("{PG_PREFIX}{}", Uuid::now_v7().simple());
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .with_context(|| format!("creating database {name}"))?;
-    conn.close().await.ok();
-    eprintln!("created database {name}");
-    Ok(name)
-}
-
-async fn drop_pg_database(admin: &PgConnectOptions, name: &str) -> anyhow::Result<()> {
-    let mut conn = PgConnection::connect_with(admin).await?;
-    sqlx::query(AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&mut conn)
-    .await
-    .with_context(|| format!("dropping database {name}"))?;
-    conn.close().await.ok();
-    Ok(())
 }
 
 /// A ransomware attack on 1,500 customers known on 2026-11-18 (report required: items 3 and 4,

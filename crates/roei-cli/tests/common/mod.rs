@@ -10,8 +10,6 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use sqlx::{AssertSqlSafe, Connection as _};
-
 /// The binary with no `ROEI_*` or `RUST_LOG` setting inherited, run in `dir`.
 pub fn roei(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_roei"));
@@ -232,19 +230,10 @@ fn admin_url() -> String {
 /// A brand-new empty database `roei_test_<uuid>`: (its URL, its name).
 pub async fn create_pg_database() -> (String, String) {
     let admin = admin_url();
-    let mut conn = sqlx::PgConnection::connect(&admin)
+    let options: sqlx::postgres::PgConnectOptions = admin.parse().expect("a PostgreSQL URL");
+    let (_, name) = roei_store_postgres::scratch::create(&options, "roei_test_")
         .await
-        .unwrap_or_else(|e| {
-            panic!(
-                "PostgreSQL is not reachable at {admin} (set ROEI_TEST_DATABASE_URL to a server where the user may CREATE DATABASE): {e}"
-            )
-        });
-    let name = format!("roei_test_{}", uuid::Uuid::now_v7().simple());
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .expect("create the test database");
-    conn.close().await.ok();
+        .unwrap_or_else(|e| panic!("{e} (set ROEI_TEST_DATABASE_URL)"));
     let (base, query) = match admin.split_once('?') {
         Some((b, q)) => (b.to_owned(), format!("?{q}")),
         None => (admin.clone(), String::new()),
@@ -255,12 +244,6 @@ pub async fn create_pg_database() -> (String, String) {
 
 /// Drops a database made by [`create_pg_database`].
 pub async fn drop_pg_database(name: &str) {
-    if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url()).await {
-        let _ = sqlx::query(AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        )))
-        .execute(&mut conn)
-        .await;
-        conn.close().await.ok();
-    }
+    let options: sqlx::postgres::PgConnectOptions = admin_url().parse().expect("a PostgreSQL URL");
+    roei_store_postgres::scratch::drop(&options, name).await;
 }

@@ -5,7 +5,6 @@
 
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
 
 use jiff::Timestamp;
 use roei_domain::Store;
@@ -15,9 +14,7 @@ use roei_store_postgres::PgStore;
 use roei_store_sqlite::SqliteStore;
 use roei_web::AppState;
 use serde_json::{Value, json};
-use sqlx::postgres::{PgConnectOptions, PgConnection};
-use sqlx::{AssertSqlSafe, Connection, Row};
-use uuid::Uuid;
+use sqlx::postgres::PgConnectOptions;
 
 pub const PASSWORD: &str = "test-password-123";
 const PREFIX: &str = "roei_test_";
@@ -76,44 +73,10 @@ fn admin_options() -> PgConnectOptions {
 }
 
 async fn create_pg_database() -> PgConnectOptions {
-    let admin = admin_options();
-    let mut conn = PgConnection::connect_with(&admin)
+    roei_store_postgres::scratch::create(&admin_options(), PREFIX)
         .await
-        .unwrap_or_else(|e| panic!("PostgreSQL is not reachable (ROEI_TEST_DATABASE_URL): {e}"));
-    // Drop this suite's databases older than an hour (their names carry a UUID v7 time).
-    if let Ok(rows) = sqlx::query("SELECT datname FROM pg_database WHERE starts_with(datname, $1)")
-        .bind(PREFIX)
-        .fetch_all(&mut conn)
-        .await
-    {
-        let now = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default();
-        for row in rows {
-            let name: String = row.get("datname");
-            let created = name
-                .strip_prefix(PREFIX)
-                .and_then(|id| Uuid::try_parse(id).ok())
-                .and_then(|id| id.get_timestamp())
-                .map(|t| t.to_unix());
-            if let Some((secs, nanos)) = created
-                && now.saturating_sub(Duration::new(secs, nanos)) > Duration::from_hours(1)
-            {
-                let _ = sqlx::query(AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                )))
-                .execute(&mut conn)
-                .await;
-            }
-        }
-    }
-    let name = format!("{PREFIX}{}", Uuid::now_v7().simple());
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.ok();
-    admin.database(&name)
+        .unwrap_or_else(|e| panic!("{e} (set ROEI_TEST_DATABASE_URL)"))
+        .0
 }
 
 /// A clock the test can move.
