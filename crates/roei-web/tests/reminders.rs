@@ -116,3 +116,102 @@ async fn without_a_mailer_reminders_wait_in_the_outbox() {
     let b = Client::login(&server, "admin@b.example").await;
     assert_eq!(b.get("/api/v1/outbox").await.body, json!([]));
 }
+
+/// A minimal SMTP server that accepts every message and keeps its DATA.
+async fn smtp_sink() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let got: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let store = got.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((sock, _)) = listener.accept().await else {
+                return;
+            };
+            let store = store.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(body) = data.as_mut() {
+                        if line == "." {
+                            store.lock().unwrap().push(data.take().unwrap());
+                            w.write_all(b"250 OK queued\r\n").await.unwrap();
+                        } else {
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" => b"250-sink\r\n250 8BITMIME\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            w.write_all(b"221 bye\r\n").await.unwrap();
+                            return;
+                        }
+                        _ => b"250 OK\r\n",
+                    };
+                    w.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (addr, got)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reminders_go_out_by_smtp() {
+    let clock = TestClock::at("2026-11-20T01:00:00Z");
+    let server = start_on(database(Backend::Sqlite).await, clock.clone()).await;
+    world(&*server.db.store).await;
+    open_cases(&server, 1).await;
+    let (addr, got) = smtp_sink().await;
+    let mailer = jobs::mailer(&MailConfig::Smtp {
+        url: format!("smtp://{addr}"),
+        from: "roei@example.jp".into(),
+    })
+    .unwrap()
+    .unwrap();
+    let s = state_on(server.db.store.clone(), &clock);
+    assert_eq!(
+        jobs::run_once(&s, Some(&*mailer), "w").await.unwrap(),
+        (2, 2, 0)
+    );
+    let mails = got.lock().unwrap().clone();
+    assert_eq!(mails.len(), 2);
+    assert!(
+        mails.iter().any(|m| m.contains("To: admin@a.example")),
+        "{mails:?}"
+    );
+    assert!(mails.iter().all(|m| m.contains("Subject:")));
+    // Sent once: the next round sends nothing.
+    assert_eq!(
+        jobs::run_once(&s, Some(&*mailer), "w").await.unwrap(),
+        (0, 0, 0)
+    );
+    // A mail server that refuses: the message stays in the outbox with the error, for a retry.
+    let dead = jobs::mailer(&MailConfig::Smtp {
+        url: "smtp://127.0.0.1:9".into(),
+        from: "roei@example.jp".into(),
+    })
+    .unwrap()
+    .unwrap();
+    open_cases(&server, 1).await;
+    let (_, sent, failed) = jobs::run_once(&s, Some(&*dead), "w").await.unwrap();
+    assert_eq!((sent, failed), (0, 2));
+    let outbox = server.db.store.list_outbox(None, 10).await.unwrap();
+    assert!(
+        outbox
+            .iter()
+            .filter(|m| m.sent_at.is_none())
+            .all(|m| m.last_error.is_some())
+    );
+}
