@@ -4,9 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use roei_domain::Store as _;
 use roei_store_sqlite::SqliteStore;
-use sqlx::Connection as _;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 
 use crate::BadInput;
 use crate::audit::Head;
@@ -40,14 +39,10 @@ pub async fn backup(store: &SqliteStore, output: &Path) -> anyhow::Result<Backup
         ))
         .into());
     }
-    let target = path
-        .to_str()
-        .ok_or_else(|| BadInput(format!("--output: {} is not UTF-8", path.display())))?;
-    sqlx::query("VACUUM INTO ?")
-        .bind(target)
-        .execute(store.pool())
-        .await
-        .with_context(|| format!("writing the backup {}", path.display()))?;
+    if path.to_str().is_none() {
+        return Err(BadInput(format!("--output: {} is not UTF-8", path.display())).into());
+    }
+    store.backup_into(&path).await?;
     let bytes = std::fs::metadata(&path)
         .with_context(|| format!("reading {}", path.display()))?
         .len();
@@ -55,18 +50,17 @@ pub async fn backup(store: &SqliteStore, output: &Path) -> anyhow::Result<Backup
     Ok(BackupInfo { path, bytes, head })
 }
 
-/// The newest audit event of the database file at `path`.
+/// The newest audit event of the database file at `path`, read without changing the file.
 async fn backup_head(path: &Path) -> anyhow::Result<Option<Head>> {
-    let mut conn = SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(path))
+    let copy = SqliteStore::open_read_only(path)
         .await
         .with_context(|| format!("opening the backup {}", path.display()))?;
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut conn)
-            .await
-            .with_context(|| format!("reading the audit head of {}", path.display()))?;
-    conn.close().await.ok();
-    Ok(row.map(|(seq, hash)| Head { seq, hash }))
+    let head = copy.audit_head().await?;
+    copy.pool().close().await;
+    Ok(head.map(|e| Head {
+        seq: e.seq,
+        hash: e.hash,
+    }))
 }
 
 /// `1.2 MiB`.

@@ -301,6 +301,7 @@ pub async fn entrustments_link_organisations(store: Arc<dyn Store>) {
 }
 
 pub async fn the_audit_chain_verifies(store: Arc<dyn Store>) {
+    assert_eq!(store.audit_head().await.unwrap(), None);
     let a = operator(&*store, "A社", "a@example.jp", Role::Member).await;
     let (case, _) = service::open_case(&*store, &a, "件名", facts(1500), now(10))
         .await
@@ -320,6 +321,7 @@ pub async fn the_audit_chain_verifies(store: Arc<dyn Store>) {
     );
     assert_eq!(events[0].prev_hash, audit::GENESIS);
     assert_eq!(events[4], login);
+    assert_eq!(store.audit_head().await.unwrap(), Some(login));
     assert_eq!(events[2].action, "case.open");
     assert_eq!(verify_all(&*store).await, Ok(5));
 }

@@ -232,4 +232,7 @@ pub trait Store: Send + Sync {
     async fn append_audit(&self, audit: &AuditDraft) -> StoreResult<AuditEvent>;
     /// Up to `limit` events with `seq > after`, in order (none when `limit` ≤ 0).
     async fn audit_events(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditEvent>>;
+    /// The newest event (None when the log is empty). Also a cheap check that the database
+    /// answers (`/healthz`).
+    async fn audit_head(&self) -> StoreResult<Option<AuditEvent>>;
 }

@@ -1378,6 +1378,20 @@ impl Store for PgStore {
         .map(audit_from_row)
         .collect()
     }
+
+    async fn audit_head(&self) -> StoreResult<Option<AuditEvent>> {
+        sqlx::query(concat!(
+            "SELECT ",
+            audit_cols!(),
+            " FROM audit_events ORDER BY seq DESC LIMIT 1"
+        ))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?
+        .as_ref()
+        .map(audit_from_row)
+        .transpose()
+    }
 }
 
 // Errors.

@@ -82,6 +82,37 @@ impl SqliteStore {
         })
     }
 
+    /// Opens an existing database without writing to it (no migrations, no journal-mode
+    /// change): for inspecting a backup.
+    pub async fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .connect_with(options)
+            .await
+            .map_err(|e| backend(format!("opening {} read-only", path.display()), &e))?;
+        Ok(Self {
+            pool,
+            write_gate: Mutex::new(()),
+        })
+    }
+
+    /// Writes a consistent copy of the database to `target` (which must not exist) while
+    /// other connections keep reading and writing (`VACUUM INTO`).
+    pub async fn backup_into(&self, target: &Path) -> Result<(), StoreError> {
+        let name = target.to_str().ok_or_else(|| {
+            StoreError::Backend(format!("{} is not a UTF-8 path", target.display()))
+        })?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(|e| backend(format!("writing the backup {}", target.display()), &e))
+    }
+
     /// The connection pool, for tools and tests that need raw SQL.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
@@ -1776,6 +1807,16 @@ impl Store for SqliteStore {
             .iter()
             .map(audit_event_from)
             .collect()
+    }
+
+    async fn audit_head(&self) -> StoreResult<Option<AuditEvent>> {
+        sqlx::query("SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| backend("reading the audit head", &e))?
+            .as_ref()
+            .map(audit_event_from)
+            .transpose()
     }
 }
 
