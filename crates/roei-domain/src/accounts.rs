@@ -178,6 +178,7 @@ pub struct Login {
     pub token: String,
     pub session: Session,
     pub user: User,
+    pub org: Organisation,
 }
 
 /// Checks an e-mail and password. Throttled per e-mail and per `client` address: after
@@ -224,6 +225,10 @@ pub async fn login(
         ));
     };
     store.clear_login_failures(&keys[0]).await?;
+    let org = store
+        .organisation(user.org_id)
+        .await?
+        .ok_or(DomainError::NotFound)?;
     let token = random_token("");
     let now = truncate(now);
     let session = Session {
@@ -246,6 +251,7 @@ pub async fn login(
         token,
         session,
         user,
+        org,
     })
 }
 
@@ -355,6 +361,11 @@ pub async fn revoke_api_token(
     Ok(store
         .revoke_api_token(actor.user.id, id, truncate(now), &a)
         .await?)
+}
+
+/// The actor's own API tokens, revoked ones included (never their secrets).
+pub async fn api_tokens(store: &dyn Store, actor: &Actor) -> Result<Vec<ApiToken>, DomainError> {
+    Ok(store.api_tokens(actor.user.id).await?)
 }
 
 /// The users of the actor's organisation.

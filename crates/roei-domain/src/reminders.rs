@@ -133,6 +133,14 @@ pub async fn enqueue_due(
     Ok(added)
 }
 
+/// The messages concerning the actor's organisation, newest first (at most 200).
+pub async fn outbox(
+    store: &dyn Store,
+    actor: &crate::service::Actor,
+) -> Result<Vec<OutboxMessage>, DomainError> {
+    Ok(store.list_outbox(Some(actor.org.id), 200).await?)
+}
+
 /// How long a worker holds a claimed message before another may retry it.
 pub const CLAIM_LEASE: SignedDuration = SignedDuration::from_mins(5);
 

@@ -183,6 +183,15 @@ pub async fn operator_case(
         .ok_or(DomainError::NotFound)
 }
 
+/// The actor's organisation's cases, newest first (operators only).
+pub async fn list_cases(
+    store: &dyn Store,
+    actor: &Actor,
+) -> Result<Vec<IncidentCase>, DomainError> {
+    actor.require_operator()?;
+    Ok(store.list_cases(actor.org.id).await?)
+}
+
 /// The determinations of the actor's case, oldest first.
 pub async fn determinations(
     store: &dyn Store,

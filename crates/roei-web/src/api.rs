@@ -15,7 +15,7 @@ use roei_domain::service::jst_today;
 use roei_domain::{accounts, casework, reporting, service};
 use roei_law::Facts;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -66,8 +66,16 @@ fn case_id(s: &str) -> ApiResult<CaseId> {
         .map_err(|_| ApiError::invalid("case_id", format!("\"{s}\" is not a case id")))
 }
 
-fn to_json<T: Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
+/// A 200 JSON answer (wrapped for `?`-style handlers).
+#[allow(clippy::unnecessary_wraps)]
+fn ok<T: Serialize>(v: T) -> ApiResult<Response> {
+    Ok(Json(v).into_response())
+}
+
+/// A 201 JSON answer.
+#[allow(clippy::unnecessary_wraps)]
+fn created<T: Serialize>(v: T) -> ApiResult<Response> {
+    Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
 /// A case with its latest determination.
@@ -81,13 +89,14 @@ pub struct CaseWithDetermination {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LoginResponse {
     pub user: User,
-    pub organisation: Option<Organisation>,
+    pub organisation: Organisation,
     /// Send it as `X-CSRF-Token` with every change made with the session cookie (null for an
     /// API token).
     pub csrf_token: Option<String>,
     /// When the session ends (login only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub expires_at: Option<jiff::Timestamp>,
 }
 
 /// A newly issued API token: `token` is shown this once.
@@ -130,17 +139,12 @@ async fn login(
 ) -> ApiResult<Response> {
     let client = client_addr(&parts);
     let l = accounts::login(&*st.store, &body.email, &body.password, &client, st.now()).await?;
-    let org = st
-        .store
-        .organisation(l.user.org_id)
-        .await
-        .map_err(roei_domain::DomainError::from)?;
-    let mut res = Json(json!({
-        "user": to_json(&l.user),
-        "organisation": to_json(&org),
-        "csrf_token": l.session.csrf_token,
-        "expires_at": l.session.expires_at.to_string(),
-    }))
+    let mut res = Json(LoginResponse {
+        user: l.user,
+        organisation: l.org,
+        csrf_token: Some(l.session.csrf_token),
+        expires_at: Some(l.session.expires_at),
+    })
     .into_response();
     res.headers_mut()
         .insert(SET_COOKIE, session_cookie(&st, &l.token));
@@ -179,12 +183,13 @@ async fn logout(State(st): State<AppState>, a: Authed) -> ApiResult<Response> {
 /// The current user, organisation and (for a session) CSRF token.
 #[utoipa::path(get, path = "/me", tag = "auth",
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
-async fn me(a: Authed) -> Json<Value> {
-    Json(json!({
-        "user": to_json(&a.actor.user),
-        "organisation": to_json(&a.actor.org),
-        "csrf_token": a.csrf_token,
-    }))
+async fn me(a: Authed) -> Json<LoginResponse> {
+    Json(LoginResponse {
+        user: a.actor.user,
+        organisation: a.actor.org,
+        csrf_token: a.csrf_token,
+        expires_at: None,
+    })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -196,13 +201,8 @@ pub struct TokenBody {
 
 /// The caller's API tokens (without their secrets).
 #[utoipa::path(get, path = "/tokens", tag = "auth", responses((status = 200, body = Vec<ApiToken>)))]
-async fn list_tokens(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
-    let t = st
-        .store
-        .api_tokens(a.actor.user.id)
-        .await
-        .map_err(roei_domain::DomainError::from)?;
-    Ok(Json(to_json(&t)))
+async fn list_tokens(State(st): State<AppState>, a: Authed) -> ApiResult<Response> {
+    ok(accounts::api_tokens(&*st.store, &a.actor).await?)
 }
 
 /// Issues an API token for the caller; the token is shown once.
@@ -212,7 +212,7 @@ async fn issue_token(
     State(st): State<AppState>,
     a: Authed,
     JsonBody(body): JsonBody<TokenBody>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<Response> {
     let (token, t) = accounts::issue_api_token(
         &*st.store,
         Some(&a.actor),
@@ -221,9 +221,7 @@ async fn issue_token(
         st.now(),
     )
     .await?;
-    let mut v = to_json(&t);
-    v["token"] = Value::String(token);
-    Ok((StatusCode::CREATED, Json(v)))
+    created(IssuedToken { meta: t, token })
 }
 
 /// Revokes one of the caller's API tokens.
@@ -242,8 +240,8 @@ async fn revoke_token(
 
 /// The users of the caller's organisation.
 #[utoipa::path(get, path = "/users", tag = "organisation", responses((status = 200, body = Vec<User>)))]
-async fn list_users(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
-    Ok(Json(to_json(&accounts::users(&*st.store, &a.actor).await?)))
+async fn list_users(State(st): State<AppState>, a: Authed) -> ApiResult<Response> {
+    ok(&accounts::users(&*st.store, &a.actor).await?)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -263,7 +261,7 @@ async fn create_user(
     State(st): State<AppState>,
     a: Authed,
     JsonBody(b): JsonBody<NewUserBody>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<Response> {
     let role: Role = b.role.parse()?;
     let u = accounts::create_user(
         &*st.store,
@@ -276,15 +274,15 @@ async fn create_user(
         st.now(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(to_json(&u))))
+    created(&u)
 }
 
 // ---------------------------------------------------------------- reference
 
 /// The option lists of the report form (as data, by form version).
 #[utoipa::path(get, path = "/form/options", tag = "reference", responses((status = 200, body = FormOptions)))]
-async fn form_options() -> Json<Value> {
-    Json(to_json(&FormOptions::get(CURRENT_FORM_VERSION)))
+async fn form_options() -> Json<Option<&'static FormOptions>> {
+    Json(FormOptions::get(CURRENT_FORM_VERSION))
 }
 
 /// Runs the law engine on facts without storing anything (assess-contract.md).
@@ -295,7 +293,7 @@ async fn assess(
     _a: Authed,
     Query(q): Query<LangQuery>,
     body: axum::body::Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::invalid("body", "is not UTF-8"))?;
     let facts = Facts::from_json(text).map_err(|e| ApiError::invalid(&e.field, e.problem))?;
     let det = roei_law::assess(&facts);
@@ -304,7 +302,7 @@ async fn assess(
     } else {
         roei_law::Lang::Ja
     };
-    Ok(Json(to_json(&det.localized(lang))))
+    ok(det.localized(lang))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -327,25 +325,10 @@ fn facts_from(v: &Value) -> ApiResult<Facts> {
     Facts::from_value(v).map_err(|e| ApiError::invalid(&format!("facts.{}", e.field), e.problem))
 }
 
-fn case_json(case: &IncidentCase, det: &DeterminationRecord) -> Value {
-    to_json(&CaseWithDetermination {
-        case: case.clone(),
-        determination: det.clone(),
-    })
-}
-
 /// The organisation's cases, newest first.
 #[utoipa::path(get, path = "/cases", tag = "cases", responses((status = 200, body = Vec<IncidentCase>)))]
-async fn list_cases(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
-    if a.actor.org.kind != roei_domain::model::OrgKind::Operator {
-        return Err(ApiError::not_found());
-    }
-    let cases = st
-        .store
-        .list_cases(a.actor.org.id)
-        .await
-        .map_err(roei_domain::DomainError::from)?;
-    Ok(Json(to_json(&cases)))
+async fn list_cases(State(st): State<AppState>, a: Authed) -> ApiResult<Response> {
+    ok(service::list_cases(&*st.store, &a.actor).await?)
 }
 
 /// Opens a case (知った日 starts the clock) and stores its first determination.
@@ -355,10 +338,13 @@ async fn open_case(
     State(st): State<AppState>,
     a: Authed,
     JsonBody(b): JsonBody<OpenCaseBody>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<Response> {
     let facts = facts_from(&b.facts)?;
     let (case, det) = service::open_case(&*st.store, &a.actor, &b.title, facts, st.now()).await?;
-    Ok((StatusCode::CREATED, Json(case_json(&case, &det))))
+    created(CaseWithDetermination {
+        case,
+        determination: det,
+    })
 }
 
 /// A case with its latest determination.
@@ -369,12 +355,15 @@ async fn get_case(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
     let case = service::operator_case(&*st.store, &a.actor, id).await?;
-    let dets = service::determinations(&*st.store, &a.actor, id).await?;
-    let last = dets.last().ok_or_else(ApiError::not_found)?;
-    Ok(Json(case_json(&case, last)))
+    let mut dets = service::determinations(&*st.store, &a.actor, id).await?;
+    let determination = dets.pop().ok_or_else(ApiError::not_found)?;
+    ok(CaseWithDetermination {
+        case,
+        determination,
+    })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -395,12 +384,15 @@ async fn update_facts(
     a: Authed,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<FactsBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
     let facts = facts_from(&b.facts)?;
     let (case, det) =
         service::update_facts(&*st.store, &a.actor, id, b.version, facts, st.now()).await?;
-    Ok(Json(case_json(&case, &det)))
+    ok(CaseWithDetermination {
+        case,
+        determination: det,
+    })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -420,12 +412,12 @@ async fn set_status(
     a: Authed,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<StatusBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
     let status: CaseStatus = b.status.parse()?;
     let case =
         service::set_case_status(&*st.store, &a.actor, id, b.version, status, st.now()).await?;
-    Ok(Json(to_json(&case)))
+    ok(&case)
 }
 
 /// Every determination of the case, oldest first, each with its rule-set version and trace.
@@ -435,11 +427,9 @@ async fn determinations(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
-    Ok(Json(to_json(
-        &service::determinations(&*st.store, &a.actor, id).await?,
-    )))
+    ok(&service::determinations(&*st.store, &a.actor, id).await?)
 }
 
 // ---------------------------------------------------------------- reports
@@ -452,11 +442,9 @@ async fn get_draft(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
-    Ok(Json(to_json(
-        &reporting::draft(&*st.store, &a.actor, id).await?,
-    )))
+    ok(&reporting::draft(&*st.store, &a.actor, id).await?)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -477,12 +465,12 @@ async fn save_draft(
     a: Authed,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<DraftBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
     let v = reporting::save_draft(&*st.store, &a.actor, id, b.version, b.content, st.now())
         .await
         .map_err(|e| prefix_field(e, "content."))?;
-    Ok(Json(to_json(&v)))
+    ok(&v)
 }
 
 fn prefix_field(e: roei_domain::DomainError, prefix: &str) -> roei_domain::DomainError {
@@ -523,7 +511,7 @@ async fn submit(
     Path(id): Path<String>,
     headers: HeaderMap,
     JsonBody(b): JsonBody<SubmitBody>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
     let key = match headers.get("idempotency-key") {
         None => None,
@@ -554,7 +542,7 @@ async fn submit(
     } else {
         StatusCode::CREATED
     };
-    Ok((status, Json(to_json(&sub))))
+    Ok((status, Json(sub)).into_response())
 }
 
 /// The submitted versions with the field-by-field changes from the previous one (operator, or
@@ -565,11 +553,9 @@ async fn list_submissions(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
-    Ok(Json(to_json(
-        &reporting::submissions(&*st.store, &a.actor, id).await?,
-    )))
+    ok(&reporting::submissions(&*st.store, &a.actor, id).await?)
 }
 
 // ---------------------------------------------------------------- casework
@@ -583,13 +569,10 @@ async fn notify_entruster(
     a: Authed,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<casework::EntrusterNoticeRequest>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
     let (notice, case) = casework::notify_entruster(&*st.store, &a.actor, id, b, st.now()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"notice": to_json(&notice), "case": to_json(&case)})),
-    ))
+    created(NoticeSent { notice, case })
 }
 
 /// The entruster notices sent about the case.
@@ -599,23 +582,16 @@ async fn list_entruster_notices(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
-    Ok(Json(to_json(
-        &casework::entruster_notices(&*st.store, &a.actor, id).await?,
-    )))
+    ok(&casework::entruster_notices(&*st.store, &a.actor, id).await?)
 }
 
 /// The entruster notices the caller's organisation received from its entrustees.
 #[utoipa::path(get, path = "/entruster-notices/received", tag = "casework",
     responses((status = 200, body = Vec<EntrusterNotice>)))]
-async fn received_entruster_notices(
-    State(st): State<AppState>,
-    a: Authed,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(to_json(
-        &casework::received_entruster_notices(&*st.store, &a.actor).await?,
-    )))
+async fn received_entruster_notices(State(st): State<AppState>, a: Authed) -> ApiResult<Response> {
+    ok(&casework::received_entruster_notices(&*st.store, &a.actor).await?)
 }
 
 /// Records the operator's report to a prefectural police.
@@ -627,10 +603,10 @@ async fn record_police_report(
     a: Authed,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<casework::PoliceReportRequest>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
     let r = casework::record_police_report(&*st.store, &a.actor, id, b, st.now()).await?;
-    Ok((StatusCode::CREATED, Json(to_json(&r))))
+    created(&r)
 }
 
 /// The police reports of the case.
@@ -640,11 +616,9 @@ async fn list_police_reports(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
-    Ok(Json(to_json(
-        &casework::police_reports(&*st.store, &a.actor, id).await?,
-    )))
+    ok(&casework::police_reports(&*st.store, &a.actor, id).await?)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -662,10 +636,10 @@ async fn post_message(
     a: Authed,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<MessageBody>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
     let m = casework::post_message(&*st.store, &a.actor, id, &b.body, st.now()).await?;
-    Ok((StatusCode::CREATED, Json(to_json(&m))))
+    created(&m)
 }
 
 /// The case's thread, oldest first.
@@ -675,11 +649,9 @@ async fn list_messages(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
-    Ok(Json(to_json(
-        &casework::messages(&*st.store, &a.actor, id).await?,
-    )))
+    ok(&casework::messages(&*st.store, &a.actor, id).await?)
 }
 
 /// Records a regulator action: `acknowledge` a submission, or `police_introduction`.
@@ -691,13 +663,13 @@ async fn regulator_action(
     a: Authed,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<casework::RegulatorActionRequest>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
     let r = casework::regulator_action(&*st.store, &a.actor, id, b, st.now()).await?;
     if r.kind == RegulatorActionKind::Acknowledge {
         metrics::counter!("roei_acknowledgements_total").increment(1);
     }
-    Ok((StatusCode::CREATED, Json(to_json(&r))))
+    created(&r)
 }
 
 /// The regulator's actions on the case.
@@ -707,11 +679,9 @@ async fn list_regulator_actions(
     State(st): State<AppState>,
     a: Authed,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = case_id(&id)?;
-    Ok(Json(to_json(
-        &casework::regulator_actions(&*st.store, &a.actor, id).await?,
-    )))
+    ok(&casework::regulator_actions(&*st.store, &a.actor, id).await?)
 }
 
 // ---------------------------------------------------------------- boards
@@ -736,11 +706,9 @@ async fn board(
     State(st): State<AppState>,
     a: Authed,
     Query(q): Query<TodayQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let today = today_of(&st, q.today.as_deref())?;
-    Ok(Json(to_json(
-        &reporting::board(&*st.store, &a.actor, today).await?,
-    )))
+    ok(&reporting::board(&*st.store, &a.actor, today).await?)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -767,7 +735,7 @@ async fn inbox(
     State(st): State<AppState>,
     a: Authed,
     q: Result<Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let Query(q) =
         q.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", e.body_text()))?;
     let filter = InboxFilter {
@@ -780,18 +748,11 @@ async fn inbox(
         final_overdue: q.final_overdue.unwrap_or(false),
     };
     let today = today_of(&st, q.today.as_deref())?;
-    Ok(Json(to_json(
-        &reporting::inbox(&*st.store, &a.actor, &filter, today).await?,
-    )))
+    ok(&reporting::inbox(&*st.store, &a.actor, &filter, today).await?)
 }
 
 /// The mail outbox of the caller's organisation (reminders), newest first.
 #[utoipa::path(get, path = "/outbox", tag = "cases", responses((status = 200, body = Vec<OutboxMessage>)))]
-async fn outbox(State(st): State<AppState>, a: Authed) -> ApiResult<Json<Value>> {
-    let list = st
-        .store
-        .list_outbox(Some(a.actor.org.id), 200)
-        .await
-        .map_err(roei_domain::DomainError::from)?;
-    Ok(Json(to_json(&list)))
+async fn outbox(State(st): State<AppState>, a: Authed) -> ApiResult<Response> {
+    ok(roei_domain::reminders::outbox(&*st.store, &a.actor).await?)
 }
