@@ -363,6 +363,14 @@ impl DeterminationRecord {
 }
 
 impl DeterminationRecord {
+    /// The items of 規則7条 / 43条 found (from the stored determination).
+    pub fn items(&self) -> Vec<u8> {
+        self.determination
+            .get("items")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default()
+    }
+
     /// A store refuses a record for another case than the one it is stored with: a caller's bug,
     /// reported as a backend error (nothing is written).
     pub fn check_case(&self, case: CaseId) -> Result<(), crate::StoreError> {

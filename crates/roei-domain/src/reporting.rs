@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 use crate::audit::AuditDraft;
-use crate::model::{CaseId, CaseStatus, OrgId, OrgKind, truncate};
+use crate::model::{CaseId, CaseStatus, DeterminationRecord, OrgId, OrgKind, truncate};
 use crate::records::{CaseOverview, InboxRow};
 use crate::report::{
     FieldChange, Missing, ReportContent, ReportDraft, ReportStage, Submission, SubmissionId, diff,
@@ -49,25 +49,28 @@ pub async fn draft(
     let draft = if let Some(d) = store.report_draft(actor.org.id, case_id).await? {
         d
     } else {
-        {
-            let dets = store.determinations(actor.org.id, case_id).await?;
-            let items: Vec<u8> = dets
-                .last()
-                .and_then(|d| d.determination.get("items"))
-                .and_then(|v| serde_json::from_value(v.clone()).ok())
-                .unwrap_or_default();
-            ReportDraft {
-                case_id,
-                org_id: actor.org.id,
-                content: ReportContent::prefill(&actor.org, &case, &items),
-                version: 0,
-                updated_at: case.updated_at,
-                updated_by: None,
-            }
+        let items = store
+            .determinations(actor.org.id, case_id)
+            .await?
+            .last()
+            .map(DeterminationRecord::items)
+            .unwrap_or_default();
+        ReportDraft {
+            case_id,
+            org_id: actor.org.id,
+            content: ReportContent::prefill(&actor.org, &case, &items),
+            version: 0,
+            updated_at: case.updated_at,
+            updated_by: None,
         }
     };
+    draft_view(store, draft).await
+}
+
+/// The draft with what a 確報 still needs and the stages that may come next.
+async fn draft_view(store: &dyn Store, draft: ReportDraft) -> Result<DraftView, DomainError> {
     let stages: Vec<ReportStage> = store
-        .submissions(case_id)
+        .submissions(draft.case_id)
         .await?
         .iter()
         .map(|s| s.stage)
@@ -112,17 +115,7 @@ pub async fn save_draft(
         &serde_json::json!({"version": draft.version}),
     );
     store.save_report_draft(&draft, &audit).await?;
-    let stages: Vec<ReportStage> = store
-        .submissions(case_id)
-        .await?
-        .iter()
-        .map(|s| s.stage)
-        .collect();
-    Ok(DraftView {
-        missing_for_final: draft.content.missing(),
-        next_stages: next_stages(&stages),
-        draft,
-    })
+    draft_view(store, draft).await
 }
 
 /// What to submit.
@@ -222,11 +215,7 @@ pub async fn submit(
         .await?
         .pop()
         .ok_or(DomainError::NotFound)?;
-    let items: Vec<u8> = det
-        .determination
-        .get("items")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default();
+    let items = det.items();
     let now = truncate(now);
     let sub = Submission {
         id: SubmissionId::new(),
