@@ -87,22 +87,26 @@ fn serve_demo_on_port_0_prints_its_port_and_the_logins_and_answers_healthz() {
     assert!(server.stop(), "a graceful exit on SIGTERM");
 
     // A second start finds the data: nothing is seeded again, the logins are still printed.
-    let before = stdout(&roei_in(
-        dir.path(),
-        &["audit", "verify", "--data-dir", "data"],
-    ));
+    // (Its background job may still enqueue a reminder the first run had not reached, so the
+    // audit log may grow; the organisations may not.)
+    let orgs = |dir: &Path| {
+        stdout(&roei_in(dir, &["admin", "list-orgs", "--data-dir", "data"]))
+            .lines()
+            .count()
+    };
+    assert_eq!(orgs(dir.path()), 4);
     let mut again = Server::start(
         dir.path(),
         &["--listen", "127.0.0.1:0", "--data-dir", "data", "--demo"],
     );
     again.wait_for(dir.path(), "liaison@npa.example");
     assert!(again.stop());
+    assert_eq!(orgs(dir.path()), 4, "nothing seeded again");
     let after = stdout(&roei_in(
         dir.path(),
         &["audit", "verify", "--data-dir", "data"],
     ));
-    assert_eq!(before, after, "no new audit events");
-    assert!(before.starts_with("audit chain OK: "), "{before}");
+    assert!(after.starts_with("audit chain OK: "), "{after}");
 }
 
 #[test]
