@@ -6,7 +6,7 @@
 //! `--expect-head SEQ:HASH` to detect that too.
 
 use roei_domain::Store;
-use roei_domain::audit::{BrokenLink, GENESIS, verify};
+use roei_domain::audit::{BrokenLink, ChainError, GENESIS, verify_store};
 
 use crate::BadInput;
 
@@ -66,54 +66,17 @@ pub fn parse_head(s: &str) -> Result<Head, BadInput> {
     Ok(Head { seq, hash })
 }
 
-/// Walks the whole chain in pages of [`PAGE`]; with `expect`, also checks that this event is
-/// still in the chain with this hash.
+/// Walks the whole chain in pages of [`PAGE`] (`roei_domain::audit::verify_store`); with
+/// `expect`, also checks that this event is still in the chain with this hash.
 pub async fn verify_chain(store: &dyn Store, expect: Option<&Head>) -> anyhow::Result<Outcome> {
-    let mut state: Option<(i64, String)> = None;
-    let mut events = 0u64;
-    let mut seen_expected: Option<String> = None;
-    loop {
-        let after = state.as_ref().map_or(0, |(seq, _)| *seq);
-        let page = store.audit_events(after, PAGE).await?;
-        if let Some(e) = expect
-            && let Some(found) = page.iter().find(|ev| ev.seq == e.seq)
-        {
-            seen_expected = Some(found.hash.clone());
-        }
-        match verify(&page, &mut state) {
-            Ok(n) => events += n,
-            Err(broken) => return Ok(Outcome::Broken(broken)),
-        }
-        if i64::try_from(page.len()).unwrap_or(i64::MAX) < PAGE {
-            break;
-        }
+    match verify_store(store, PAGE, expect.map(|h| (h.seq, h.hash.as_str()))).await {
+        Ok(s) => Ok(Outcome::Intact {
+            events: s.events,
+            head: s.head.map(|(seq, hash)| Head { seq, hash }),
+        }),
+        Err(ChainError::Broken(b)) => Ok(Outcome::Broken(b)),
+        Err(ChainError::Store(e)) => Err(e.into()),
     }
-    let head = state.map(|(seq, hash)| Head { seq, hash });
-    if let Some(e) = expect {
-        let last = head.as_ref().map_or(0, |h| h.seq);
-        match seen_expected {
-            None => {
-                return Ok(Outcome::Broken(BrokenLink {
-                    seq: e.seq,
-                    problem: format!(
-                        "the expected head event is missing: the chain ends at event {last}, so the newest {} event(s) were deleted (or this is another database)",
-                        e.seq - last
-                    ),
-                }));
-            }
-            Some(hash) if hash != e.hash => {
-                return Ok(Outcome::Broken(BrokenLink {
-                    seq: e.seq,
-                    problem: format!(
-                        "its hash is {hash}, not the expected {}: the chain was rewritten from there (or this is another database)",
-                        e.hash
-                    ),
-                }));
-            }
-            Some(_) => {}
-        }
-    }
-    Ok(Outcome::Intact { events, head })
 }
 
 #[cfg(test)]

@@ -181,6 +181,80 @@ pub fn verify<'a>(
     Ok(n)
 }
 
+/// What a walk over a whole stored chain found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainSummary {
+    /// Events checked.
+    pub events: u64,
+    /// The newest event's `seq` and `hash` (None for an empty log).
+    pub head: Option<(i64, String)>,
+}
+
+/// Why a walk over a stored chain failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    #[error(transparent)]
+    Broken(#[from] BrokenLink),
+    #[error(transparent)]
+    Store(#[from] crate::StoreError),
+}
+
+/// Walks the whole chain in `store`, `page` events at a time, and checks every link. With
+/// `expect` (a head recorded earlier, kept outside the database), also checks that this event
+/// is still in the chain with this hash: the chain alone cannot show that its newest events
+/// were deleted.
+pub async fn verify_store(
+    store: &dyn crate::Store,
+    page: i64,
+    expect: Option<(i64, &str)>,
+) -> Result<ChainSummary, ChainError> {
+    let mut state: Option<(i64, String)> = None;
+    let mut events = 0;
+    let mut seen_expected: Option<String> = None;
+    loop {
+        let after = state.as_ref().map_or(0, |(seq, _)| *seq);
+        let batch = store.audit_events(after, page).await?;
+        if let Some((seq, _)) = expect
+            && let Some(found) = batch.iter().find(|e| e.seq == seq)
+        {
+            seen_expected = Some(found.hash.clone());
+        }
+        events += verify(&batch, &mut state)?;
+        if i64::try_from(batch.len()).unwrap_or(i64::MAX) < page || batch.is_empty() {
+            break;
+        }
+    }
+    if let Some((seq, hash)) = expect {
+        let last = state.as_ref().map_or(0, |(s, _)| *s);
+        match seen_expected {
+            None => {
+                return Err(BrokenLink {
+                    seq,
+                    problem: format!(
+                        "the expected head event is missing: the chain ends at event {last}, so the newest {} event(s) were deleted (or this is another database)",
+                        seq - last
+                    ),
+                }
+                .into());
+            }
+            Some(found) if found != hash => {
+                return Err(BrokenLink {
+                    seq,
+                    problem: format!(
+                        "its hash is {found}, not the expected {hash}: the chain was rewritten from there (or this is another database)"
+                    ),
+                }
+                .into());
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(ChainSummary {
+        events,
+        head: state,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
