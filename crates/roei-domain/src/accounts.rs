@@ -372,3 +372,65 @@ pub async fn api_tokens(store: &dyn Store, actor: &Actor) -> Result<Vec<ApiToken
 pub async fn users(store: &dyn Store, actor: &Actor) -> Result<Vec<User>, DomainError> {
     Ok(store.list_users(actor.org.id).await?)
 }
+
+/// Whether the first-run setup is open: no organisation has an administrator yet.
+pub async fn setup_needed(store: &dyn Store) -> Result<bool, DomainError> {
+    for org in store.list_organisations().await? {
+        if store
+            .list_users(org.id)
+            .await?
+            .iter()
+            .any(|u| u.role == Role::Admin)
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The first-run setup: creates the first organisation and its administrator, only while no
+/// administrator exists anywhere (afterwards `Conflict`). Everything is validated before
+/// anything is stored.
+#[allow(clippy::too_many_arguments)]
+pub async fn first_run_setup(
+    store: &dyn Store,
+    org_name: &str,
+    kind: OrgKind,
+    regime: Option<roei_law::Regime>,
+    email: &str,
+    display_name: &str,
+    password: &str,
+    now: Timestamp,
+) -> Result<(Organisation, User), DomainError> {
+    if !setup_needed(store).await? {
+        return Err(DomainError::Conflict(
+            "setup is complete: an administrator exists".into(),
+        ));
+    }
+    let org = Organisation::new(org_name, kind, regime, now)?;
+    let user = User::new(
+        org.id,
+        email,
+        display_name,
+        Role::Admin,
+        hash_password(password)?,
+        now,
+    )?;
+    let a = audit(
+        now,
+        None,
+        "org.create",
+        format!("org:{}", org.id),
+        &serde_json::json!({"name": org.name, "kind": kind.as_str(), "via": "setup"}),
+    );
+    store.create_organisation(&org, &a).await?;
+    let a = audit(
+        now,
+        None,
+        "user.create",
+        format!("user:{}", user.id),
+        &serde_json::json!({"email": user.email, "role": "admin", "org": org.id.to_string(), "via": "setup"}),
+    );
+    store.create_user(&user, &a).await?;
+    Ok((org, user))
+}

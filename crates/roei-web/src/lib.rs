@@ -4,15 +4,15 @@
 //!   `/api/openapi.json`; errors are `{"code", "message", "field"?}` ([`error`]);
 //! * authentication by session cookie (server-side sessions in the database, CSRF token in the
 //!   `X-CSRF-Token` header for changes) or `Authorization: Bearer` API token ([`extract`]);
-//! * `/login`: the minimal HTML login form (CSRF-protected form post) ([`html`]);
+//! * the browser UI: askama pages in Japanese (English by a switch) with vendored htmx ([`ui`]);
 //! * `/healthz` and `/metrics` (Prometheus text);
 //! * background jobs: deadline reminders into the outbox and its delivery ([`jobs`]).
 
 pub mod api;
 pub mod error;
 pub mod extract;
-pub mod html;
 pub mod jobs;
+pub mod ui;
 
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -137,18 +137,19 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
-        .merge(html::router())
+        .merge(ui::router())
         .route_layer(middleware::from_fn(track))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .with_state(state)
 }
 
-async fn not_found(req: Request) -> Response {
+async fn not_found(State(st): State<AppState>, req: Request) -> Response {
     if req.uri().path().starts_with("/api/") {
         ApiError::not_found().into_response()
     } else {
-        (StatusCode::NOT_FOUND, "Not Found").into_response()
+        let (parts, _) = req.into_parts();
+        ui::not_found(&parts, &st)
     }
 }
 

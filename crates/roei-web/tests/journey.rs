@@ -793,5 +793,7 @@ async fn service_endpoints(backend: Backend) {
         .unwrap();
     assert_eq!(ok.status(), 303);
     let home = anon.get("/").await;
-    assert!(home.body.as_str().unwrap().contains("株式会社エー"));
+    assert_eq!(home.status, 303, "/ sends an operator to the board");
+    let board = anon.get("/board").await;
+    assert!(board.body.as_str().unwrap().contains("株式会社エー"));
 }
