@@ -53,6 +53,20 @@ pub async fn serve(r: &Resolved) -> anyhow::Result<()> {
         store,
         WebConfig {
             secure_cookies: r.config.secure_cookies,
+            demo_logins: logins
+                .iter()
+                .flatten()
+                .map(|l| roei_web::DemoLogin {
+                    email: l.email.to_owned(),
+                    who: format!("{}（{}）", l.display_name, l.organisation),
+                    role: l.role.as_str().to_owned(),
+                })
+                .collect(),
+            demo_password: logins
+                .as_ref()
+                .and_then(|l| l.first())
+                .map(|l| l.password.to_owned())
+                .unwrap_or_default(),
             ..WebConfig::default()
         },
     );

@@ -45,9 +45,11 @@
 
 #[path = "../tests/common/fixtures.rs"]
 mod fixtures;
+#[path = "support/bench.rs"]
+mod bench;
 
-use std::net::SocketAddr;
-use std::str::FromStr;
+use bench::{Backend, admin_options, host_cpu, ms, pct, process_cpu, spawn_server};
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -77,21 +79,6 @@ use uuid::Uuid;
 const PG_PREFIX: &str = "roei_bench_";
 /// The request body, byte for byte the same for roei and for the baseline.
 const BODY: &str = r#"{"stage":"final_report","draft_version":1}"#;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Sqlite => "sqlite",
-            Self::Postgres => "postgres",
-        }
-    }
-}
 
 #[derive(Debug)]
 struct Args {
@@ -308,28 +295,6 @@ async fn setup(store: Arc<dyn Store>, n: usize, workers: usize) -> anyhow::Resul
     })
 }
 
-/// Serves `app` on 127.0.0.1:0 until the sender is used or dropped.
-async fn spawn_server(app: Router) -> anyhow::Result<(SocketAddr, oneshot::Sender<()>)> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(async move {
-        let shutdown = async {
-            let _ = rx.await;
-        };
-        if let Err(e) = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        {
-            eprintln!("server on {addr}: {e}");
-        }
-    });
-    Ok((addr, tx))
-}
-
 /// The baseline: parse the same body, answer 201 with a small JSON object.
 fn bare_router() -> Router {
     #[derive(Deserialize)]
@@ -499,16 +464,6 @@ async fn check(store: &dyn Store, fixture: &Fixture) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The nearest-rank percentile of sorted latencies, in ms.
-fn pct(sorted: &[Duration], p: f64) -> f64 {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
-    ms(sorted[rank.min(sorted.len()) - 1])
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 fn report(args: &Args, roei: &Run, bare: &Run) {
     let b = args.backend.name();
     println!();
@@ -555,37 +510,6 @@ fn report(args: &Args, roei: &Run, bare: &Run) {
         );
     }
     println!();
-}
-
-/// CPU time of this process's threads so far (client and server), summed from
-/// `/proc/self/task/*/schedstat` (nanoseconds on the CPU). A thread that ends takes its time
-/// with it; the tokio workers and the database connections' threads live for the whole run.
-fn process_cpu() -> Option<Duration> {
-    let mut total = 0u64;
-    for task in std::fs::read_dir("/proc/self/task").ok()? {
-        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
-        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
-    }
-    Some(Duration::from_nanos(total))
-}
-
-/// (busy, total) jiffies of the whole machine so far, from the `cpu` line of `/proc/stat`
-/// (busy: everything but idle and iowait), and the number of `cpuN` lines.
-fn host_cpu() -> Option<(u64, u64, usize)> {
-    let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    let mut lines = stat.lines();
-    let fields: Vec<u64> = lines
-        .next()?
-        .strip_prefix("cpu ")?
-        .split_whitespace()
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .ok()?;
-    let cores = lines.filter(|l| l.starts_with("cpu")).count();
-    // user nice system idle iowait irq softirq steal (guest time is already in user).
-    let all: u64 = fields.iter().take(8).sum();
-    let idle = fields.get(3)? + fields.get(4)?;
-    Some((all - idle, all, cores))
 }
 
 /// Samples what the bench database's connections are doing, from `pg_stat_activity`, on a
@@ -678,9 +602,3 @@ impl PgWaits {
     }
 }
 
-fn admin_options() -> anyhow::Result<PgConnectOptions> {
-    let url = std::env::var("ROEI_BENCH_DATABASE_URL")
-        .or_else(|_| std::env::var("ROEI_TEST_DATABASE_URL"))
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    PgConnectOptions::from_str(&url).with_context(|| format!("bad PostgreSQL URL {url:?}"))
-}

@@ -37,6 +37,18 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Demo mode: the logins the login page offers (e-mail, name and organisation, role),
+    /// with their shared password. Empty outside the demo.
+    pub demo_logins: Vec<DemoLogin>,
+    pub demo_password: String,
+}
+
+/// A login the demo's login page shows.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub email: String,
+    pub who: String,
+    pub role: String,
 }
 
 impl Default for WebConfig {
@@ -44,6 +56,8 @@ impl Default for WebConfig {
         Self {
             secure_cookies: false,
             body_limit: 2 * 1024 * 1024,
+            demo_logins: Vec::new(),
+            demo_password: String::new(),
         }
     }
 }

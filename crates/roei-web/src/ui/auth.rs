@@ -99,6 +99,10 @@ async fn root(State(st): State<AppState>, parts: Parts) -> Response {
 #[template(path = "login.html")]
 struct LoginPage<'a> {
     c: &'a Chrome,
+    demo: &'a [crate::DemoLogin],
+    demo_password: &'a str,
+    /// `next`, percent-encoded for the demo links.
+    next_q: String,
     csrf: &'a str,
     email: &'a str,
     next: &'a str,
@@ -112,9 +116,12 @@ struct LoginQuery {
     next: String,
     #[serde(default)]
     add: String,
+    #[serde(default)]
+    email: String,
 }
 
 fn login_response(
+    st: &AppState,
     c: &Chrome,
     status: StatusCode,
     email: &str,
@@ -127,6 +134,9 @@ fn login_response(
         status,
         &LoginPage {
             c,
+            demo: &st.config.demo_logins,
+            demo_password: &st.config.demo_password,
+            next_q: super::encode_query(next),
             csrf: &csrf,
             email,
             next,
@@ -144,7 +154,7 @@ async fn login_page(
     Query(q): Query<LoginQuery>,
 ) -> Response {
     let c = Chrome::anonymous(&parts, &st);
-    login_response(&c, StatusCode::OK, "", &q.next, q.add == "1", None)
+    login_response(&st, &c, StatusCode::OK, &q.email, &q.next, q.add == "1", None)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -172,6 +182,7 @@ async fn login_submit(
     let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned());
     if !expected.is_some_and(|e| !e.is_empty() && constant_time_eq(&e, &form.csrf_token)) {
         return login_response(
+            &st,
             &c,
             StatusCode::FORBIDDEN,
             &form.email,
@@ -203,6 +214,7 @@ async fn login_submit(
             res
         }
         Err(roei_domain::DomainError::Throttled(_)) => login_response(
+            &st,
             &c,
             StatusCode::TOO_MANY_REQUESTS,
             &form.email,
@@ -211,6 +223,7 @@ async fn login_submit(
             Some(c.s("login.throttled")),
         ),
         Err(roei_domain::DomainError::Unauthenticated(_)) => login_response(
+            &st,
             &c,
             StatusCode::UNAUTHORIZED,
             &form.email,
@@ -221,6 +234,7 @@ async fn login_submit(
         Err(e) => {
             tracing::error!(error = %e, "login failed");
             login_response(
+                &st,
                 &c,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &form.email,

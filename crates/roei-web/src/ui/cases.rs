@@ -153,6 +153,11 @@ pub(crate) const TEXT: &[(&str, &str, &str)] = &[
         "Updates as you answer",
     ),
     (
+        "det.waiting",
+        "「何が起きましたか」に答えると、ここに判定が表示されます。",
+        "Answer \"What happened\" and the determination appears here.",
+    ),
+    (
         "exemption.not_an_incident",
         "漏えい等に当たらない",
         "not a leak, loss or damage",
@@ -963,6 +968,8 @@ struct InterviewPage<'a> {
     questions: Vec<QuestionView>,
     det: Option<DetView>,
     errors: FieldErrors,
+    /// (field, "label: message") in the form's order.
+    summary: Vec<(String, String)>,
 }
 
 fn regime_label(r: Regime, c: &Chrome) -> &'static str {
@@ -989,10 +996,32 @@ fn interview_response(
             c,
         )
     });
-    let questions = asks
+    let questions: Vec<QuestionView> = asks
         .iter()
         .map(|a| question_view(a, form, &errors, c))
         .collect();
+    // The summary follows the form's order and names each field.
+    let mut summary: Vec<(usize, String, String)> = Vec::new();
+    for (field, message) in &errors.0 {
+        let (pos, label) = if field == "title" {
+            (0, c.s("interview.case_title"))
+        } else {
+            questions
+                .iter()
+                .position(|q| q.field == field)
+                .map_or((usize::MAX, ""), |i| (i + 1, questions[i].label))
+        };
+        if !summary.iter().any(|(_, f, _)| f == field) {
+            let text = if label.is_empty() {
+                message.clone()
+            } else {
+                format!("{label}: {message}")
+            };
+            summary.push((pos, field.clone(), text));
+        }
+    }
+    summary.sort_by_key(|(pos, _, _)| *pos);
+    let summary = summary.into_iter().map(|(_, f, t)| (f, t)).collect();
     render(
         status,
         &InterviewPage {
@@ -1005,6 +1034,7 @@ fn interview_response(
             questions,
             det,
             errors,
+            summary,
         },
     )
 }

@@ -107,6 +107,14 @@ pub(crate) const COMMON: &[(&str, &str, &str)] = &[
         "Too many failed logins: please wait before trying again.",
     ),
     ("login.setup_link", "初期設定", "First-run setup"),
+    ("login.demo_title", "デモ用のアカウント", "Demo accounts"),
+    (
+        "login.demo_help",
+        "デモモードで起動しています。次のいずれかでログインできます（パスワードは共通です）。メールアドレスを選ぶと入力欄に入ります。",
+        "The server runs in demo mode. Sign in with any of these (one shared password). Choose an address to fill it in.",
+    ),
+    ("login.demo_password", "パスワード", "Password"),
+    ("login.demo_role", "役割", "Role"),
     ("setup.title", "初期設定", "First-run setup"),
     (
         "setup.intro",
