@@ -1,11 +1,1541 @@
-//! (being built)
+//! The regulator's pages: the inbox of submitted reports with its filters, and the report view
+//! (the latest version in full, every version with its changes, the Commission's actions and the
+//! message thread with the reporter), with the forms to acknowledge a version, introduce police
+//! reporting and send a message.
+//!
+//! Only a regulator's users reach these pages; anyone else (and a case the regulator received
+//! nothing for) gets the same 404 as an absent page.
 
+use std::collections::BTreeMap;
+
+use askama::Template;
 use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum_extra::extract::{Form, Query};
+use roei_domain::casework::{self, RegulatorActionRequest};
+use roei_domain::model::{CaseId, OrgKind};
+use roei_domain::records::{PREFECTURES, RegulatorAction, RegulatorActionKind};
+use roei_domain::report::{
+    CURRENT_FORM_VERSION, FieldChange, FormOption, FormOptions, Matter, ReportStage, SubmissionId,
+};
+use roei_domain::reporting::{self, InboxEntry, InboxFilter, SubmissionView};
+use roei_domain::{DomainError, records};
+use serde::Deserialize;
+use serde_json::Value;
 
+use super::cases::{case_id, items_label, stage_en};
+use super::forms::FieldErrors;
+use super::{Chrome, Lang, Page, redirect, render};
 use crate::AppState;
 
-pub(crate) const TEXT: &[(&str, &str, &str)] = &[];
+pub(crate) const TEXT: &[(&str, &str, &str)] = &[
+    ("inbox.title", "受信箱", "Inbox"),
+    (
+        "inbox.intro",
+        "事業者から提出された漏えい等報告です。新しいものから順に表示しています。",
+        "Leak reports submitted by operators, newest first.",
+    ),
+    ("inbox.filter.title", "絞り込み", "Filter"),
+    ("inbox.filter.any", "すべて", "All"),
+    ("inbox.filter.stage", "最新の報告", "Latest stage"),
+    (
+        "inbox.filter.item",
+        "該当号（規則7条・43条）",
+        "Item (Rule 7 / Rule 43)",
+    ),
+    ("inbox.filter.sector", "業種", "Sector"),
+    (
+        "inbox.filter.sector_hint",
+        "報告書の「業種」と一致するものを表示します",
+        "Shows reports whose sector is exactly this",
+    ),
+    ("inbox.filter.cause", "原因", "Cause"),
+    ("inbox.filter.persons", "本人の数", "Number of persons"),
+    (
+        "inbox.filter.overdue",
+        "確報の期限を過ぎたものだけを表示",
+        "Only final reports overdue",
+    ),
+    (
+        "inbox.filter.overdue_hint",
+        "速報を受け、確報の期限を過ぎても確報が届いていない事案",
+        "A quick report was received and the final report is past due",
+    ),
+    ("inbox.filter.apply", "絞り込む", "Apply"),
+    ("inbox.filter.clear", "条件をクリア", "Clear"),
+    ("inbox.filter.loading", "読み込み中…", "Loading…"),
+    ("inbox.persons.b1", "1～100人", "1–100"),
+    ("inbox.persons.b2", "101～1,000人", "101–1,000"),
+    ("inbox.persons.b3", "1,001～10,000人", "1,001–10,000"),
+    ("inbox.persons.b4", "10,001人以上", "over 10,000"),
+    (
+        "inbox.item.1",
+        "1号 要配慮個人情報",
+        "item 1: sensitive information",
+    ),
+    (
+        "inbox.item.2",
+        "2号 財産的被害のおそれ",
+        "item 2: risk of financial damage",
+    ),
+    (
+        "inbox.item.3",
+        "3号 不正の目的のおそれ",
+        "item 3: possibly malicious act",
+    ),
+    (
+        "inbox.item.4",
+        "4号 本人の数（千人超・行政機関等は百人超）",
+        "item 4: number of persons (over 1,000; public bodies over 100)",
+    ),
+    (
+        "inbox.item.5",
+        "5号 条例要配慮個人情報（43条）",
+        "item 5: ordinance-defined sensitive information (Rule 43)",
+    ),
+    ("inbox.table.caption", "受信した報告", "Reports received"),
+    ("inbox.col.org", "事業者", "Operator"),
+    ("inbox.col.title", "事案名", "Case"),
+    ("inbox.col.stage", "最新の報告", "Latest stage"),
+    ("inbox.col.items", "該当号", "Items"),
+    ("inbox.col.persons", "本人の数", "Persons"),
+    ("inbox.col.cause", "原因", "Cause"),
+    ("inbox.col.submitted", "提出日時", "Submitted at"),
+    ("inbox.col.final_due", "確報期限", "Final report due"),
+    ("inbox.col.overdue", "期限", "Deadline"),
+    ("inbox.col.ack", "受理", "Acknowledged"),
+    ("inbox.acked", "受理済み", "Acknowledged"),
+    ("inbox.not_acked", "未受理", "Not acknowledged"),
+    ("inbox.on_time", "—", "—"),
+    (
+        "inbox.overdue_days",
+        "確報期限超過 {n}日",
+        "Final report overdue by {n} days",
+    ),
+    ("inbox.count", "{n}件", "{n} reports"),
+    (
+        "inbox.empty",
+        "条件に合う報告はありません。",
+        "No report matches.",
+    ),
+    (
+        "inbox.error.stage",
+        "速報・確報・追完から選んでください",
+        "Choose quick report, final report or supplement",
+    ),
+    (
+        "inbox.error.item",
+        "1号から5号までの中から選んでください",
+        "Choose an item from 1 to 5",
+    ),
+    (
+        "inbox.error.cause",
+        "原因の選択肢から選んでください",
+        "Choose one of the causes",
+    ),
+    (
+        "inbox.error.sector",
+        "300文字以内で入力してください",
+        "Enter at most 300 characters",
+    ),
+    (
+        "inbox.error.persons",
+        "人数の区分から選んでください（下限・上限は0以上の整数）",
+        "Choose a bracket (a minimum or maximum must be a whole number, 0 or more)",
+    ),
+    (
+        "inbox.error.persons_range",
+        "下限が上限を超えています",
+        "The minimum is above the maximum",
+    ),
+    (
+        "inbox.error.overdue",
+        "チェックボックスの値が正しくありません",
+        "The checkbox value is not valid",
+    ),
+    ("inbox.back", "受信箱へ戻る", "Back to the inbox"),
+    (
+        "inbox.report.operator",
+        "報告した事業者",
+        "Reporting operator",
+    ),
+    ("inbox.report.latest", "最新の版", "Latest version"),
+    ("inbox.report.version", "第{n}版", "Version {n}"),
+    ("inbox.report.content", "報告内容", "Report content"),
+    ("inbox.report.form_version", "様式の版", "Form version"),
+    (
+        "inbox.report.versions",
+        "提出された版と変更点",
+        "Versions and changes",
+    ),
+    ("inbox.report.col.version", "版", "Version"),
+    ("inbox.report.col.stage", "種別", "Stage"),
+    ("inbox.report.col.submitted", "提出日時", "Submitted at"),
+    ("inbox.report.col.ack", "受理", "Acknowledged"),
+    (
+        "inbox.report.changes_from",
+        "第{p}版から第{n}版への変更",
+        "Changes from version {p} to version {n}",
+    ),
+    (
+        "inbox.report.no_changes",
+        "前の版からの変更はありません。",
+        "Nothing changed from the previous version.",
+    ),
+    ("inbox.diff.matter", "事項", "Matter"),
+    ("inbox.diff.field", "項目", "Field"),
+    ("inbox.diff.before", "変更前", "Before"),
+    ("inbox.diff.after", "変更後", "After"),
+    (
+        "inbox.actions.title",
+        "委員会の対応",
+        "The Commission's actions",
+    ),
+    (
+        "inbox.actions.none",
+        "まだ対応の記録はありません。",
+        "No action recorded yet.",
+    ),
+    ("inbox.actions.col.at", "日時", "At"),
+    ("inbox.actions.col.kind", "対応", "Action"),
+    ("inbox.actions.col.detail", "内容", "Details"),
+    ("inbox.action.acknowledge", "受理", "Acknowledged"),
+    (
+        "inbox.action.police_introduction",
+        "警察への通報の紹介",
+        "Police reporting introduced",
+    ),
+    ("inbox.ack.title", "受理", "Acknowledge"),
+    ("inbox.ack.button", "受理する", "Acknowledge"),
+    (
+        "inbox.ack.target",
+        "第{n}版（{stage}）を受理します。",
+        "Acknowledges version {n} ({stage}).",
+    ),
+    (
+        "inbox.ack.all_done",
+        "提出されたすべての版を受理済みです。",
+        "Every version submitted has been acknowledged.",
+    ),
+    (
+        "inbox.ack.conflict",
+        "この版はすでに受理されています。二重に受理することはできません。",
+        "This version has already been acknowledged; it cannot be acknowledged twice.",
+    ),
+    (
+        "inbox.police.title",
+        "警察への通報の紹介",
+        "Introduce police reporting",
+    ),
+    (
+        "inbox.police.help",
+        "不正アクセス事案について、事業者に都道府県警察への通報を紹介します（覚書4条(1)イ）。事業者には紹介先の都道府県警察が表示されます。",
+        "For an unauthorized-access case, introduces the operator to reporting to the prefectural police (memorandum Art. 4(1)(i)). The operator is shown the prefecture's police.",
+    ),
+    (
+        "inbox.police.prefecture",
+        "紹介先の都道府県警察",
+        "Prefectural police",
+    ),
+    ("inbox.police.choose", "選択してください", "Choose"),
+    (
+        "inbox.police.note",
+        "事業者への連絡事項",
+        "Note to the operator",
+    ),
+    (
+        "inbox.police.button",
+        "警察への通報を紹介",
+        "Introduce police reporting",
+    ),
+    (
+        "inbox.police.not_applicable",
+        "この事案の原因は不正アクセスではないため、警察への通報の紹介は行えません。",
+        "The cause of this case is not unauthorized access: police reporting cannot be introduced.",
+    ),
+    (
+        "inbox.police.error.prefecture",
+        "都道府県を選んでください",
+        "Choose a prefecture",
+    ),
+    (
+        "inbox.messages.title",
+        "事業者とのやり取り",
+        "Messages with the operator",
+    ),
+    (
+        "inbox.messages.none",
+        "まだメッセージはありません。",
+        "No messages yet.",
+    ),
+    ("inbox.messages.body", "メッセージ", "Message"),
+    (
+        "inbox.messages.hint",
+        "追加の情報提供の依頼などを事業者に送ります",
+        "For example, a request for more information",
+    ),
+    ("inbox.messages.send", "送信する", "Send"),
+    (
+        "inbox.messages.error.empty",
+        "メッセージを入力してください",
+        "Enter a message",
+    ),
+    (
+        "inbox.viewer_note",
+        "閲覧者のため、受理・警察への通報の紹介・メッセージの送信はできません。",
+        "As a viewer you cannot acknowledge, introduce police reporting or send messages.",
+    ),
+    ("inbox.yes", "有", "Yes"),
+    ("inbox.no", "無", "No"),
+    ("inbox.field.form_version", "様式の版", "Form version"),
+    (
+        "inbox.field.header.reporter_name",
+        "報告者の氏名又は名称",
+        "Reporter",
+    ),
+    ("inbox.field.header.address", "住所・所在地", "Address"),
+    (
+        "inbox.field.header.representative",
+        "代表者の氏名",
+        "Representative",
+    ),
+    (
+        "inbox.field.header.corporate_number",
+        "法人番号",
+        "Corporate number",
+    ),
+    ("inbox.field.header.sector", "業種", "Sector"),
+    (
+        "inbox.field.header.contact_department",
+        "担当部署",
+        "Contact department",
+    ),
+    (
+        "inbox.field.header.contact_name",
+        "担当者",
+        "Contact person",
+    ),
+    ("inbox.field.header.contact_phone", "電話番号", "Phone"),
+    (
+        "inbox.field.header.contact_email",
+        "メールアドレス",
+        "E-mail",
+    ),
+    ("inbox.field.summary.occurred_on", "発生日", "Occurred on"),
+    (
+        "inbox.field.summary.discovered_on",
+        "発覚日",
+        "Discovered on",
+    ),
+    ("inbox.field.summary.incident", "発生事案", "What happened"),
+    (
+        "inbox.field.summary.certainty",
+        "発生したか、そのおそれか",
+        "Occurred or suspected",
+    ),
+    ("inbox.field.summary.discoverer", "発見者", "Discovered by"),
+    (
+        "inbox.field.summary.applicable_items",
+        "規則7条（43条）各号該当性",
+        "Items of Rule 7 (43)",
+    ),
+    (
+        "inbox.field.summary.has_entruster",
+        "委託元の有無",
+        "Has an entruster",
+    ),
+    (
+        "inbox.field.summary.has_entrustee",
+        "委託先の有無",
+        "Has an entrustee",
+    ),
+    (
+        "inbox.field.summary.course_of_events",
+        "事実経過",
+        "Course of events",
+    ),
+    (
+        "inbox.field.summary.external_investigation",
+        "外部機関による調査の実施状況",
+        "External investigation",
+    ),
+    ("inbox.field.data_items.media", "媒体", "Media"),
+    (
+        "inbox.field.data_items.media_other",
+        "媒体（その他）",
+        "Media (other)",
+    ),
+    ("inbox.field.data_items.kinds", "種類", "Kinds"),
+    (
+        "inbox.field.data_items.kinds_other",
+        "種類（その他）",
+        "Kinds (other)",
+    ),
+    ("inbox.field.data_items.items", "項目", "Items"),
+    (
+        "inbox.field.data_items.items_other",
+        "項目（その他）",
+        "Items (other)",
+    ),
+    ("inbox.field.persons.count", "人数", "Number of persons"),
+    (
+        "inbox.field.persons.with_card",
+        "うちクレジットカード情報を含む人数",
+        "Of whom with card data",
+    ),
+    ("inbox.field.cause.actor", "主体", "Caused by"),
+    ("inbox.field.cause.category", "原因", "Cause"),
+    (
+        "inbox.field.cause.category_other",
+        "原因（その他）",
+        "Cause (other)",
+    ),
+    (
+        "inbox.field.cause.attack_point",
+        "攻撃箇所",
+        "Point of attack",
+    ),
+    (
+        "inbox.field.cause.attack_method",
+        "攻撃手法",
+        "Method of attack",
+    ),
+    ("inbox.field.cause.details", "詳細", "Details"),
+    (
+        "inbox.field.secondary_harm.status",
+        "有無",
+        "Secondary harm",
+    ),
+    ("inbox.field.secondary_harm.details", "内容", "Details"),
+    (
+        "inbox.field.individual_response.status",
+        "実施状況",
+        "Status",
+    ),
+    ("inbox.field.individual_response.details", "詳細", "Details"),
+    (
+        "inbox.field.publication.status",
+        "事案の公表",
+        "Publication",
+    ),
+    (
+        "inbox.field.publication.date",
+        "公表日（予定日）",
+        "Date (planned)",
+    ),
+    ("inbox.field.publication.methods", "公表の方法", "Methods"),
+    (
+        "inbox.field.publication.methods_other",
+        "公表の方法（その他）",
+        "Methods (other)",
+    ),
+    ("inbox.field.publication.text", "公表文", "Announcement"),
+    (
+        "inbox.field.prevention.done",
+        "実施済の措置",
+        "Measures taken",
+    ),
+    (
+        "inbox.field.prevention.planned",
+        "今後実施予定の措置及び完了時期",
+        "Measures planned and when",
+    ),
+    ("inbox.field.other", "その他参考となる事項", "Other matters"),
+];
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/inbox", get(inbox_page))
+        .route("/inbox/{id}", get(report_page))
+        .route("/inbox/{id}/acknowledge", post(acknowledge))
+        .route("/inbox/{id}/police-introduction", post(police_introduction))
+        .route("/inbox/{id}/messages", post(post_message))
+}
+
+/// Every regulator page starts here: anyone else sees the 404 page.
+fn require_regulator(page: &Page) -> Result<(), DomainError> {
+    if page.actor.org.kind == OrgKind::Regulator {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound)
+    }
+}
+
+/// `{n}` (and `{p}`, `{stage}`) filled into a text.
+fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
+    pairs.iter().fold(template.to_owned(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
+}
+
+/// `1,500`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn stage_label(stage: ReportStage, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => stage.ja(),
+        Lang::En => stage_en(stage.as_str()),
+    }
+}
+
+fn option_label(o: &FormOption, lang: Lang) -> &str {
+    match lang {
+        Lang::Ja => &o.ja,
+        Lang::En => &o.en,
+    }
+}
+
+fn current_options() -> Option<&'static FormOptions> {
+    FormOptions::get(CURRENT_FORM_VERSION)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The inbox.
+
+/// The persons brackets of the filter: (value, text key, min, max).
+const PERSONS_BRACKETS: &[(&str, &str, u64, Option<u64>)] = &[
+    ("1-100", "inbox.persons.b1", 1, Some(100)),
+    ("101-1000", "inbox.persons.b2", 101, Some(1000)),
+    ("1001-10000", "inbox.persons.b3", 1001, Some(10_000)),
+    ("10001-", "inbox.persons.b4", 10_001, None),
+];
+
+/// The filter as typed (a GET form: every value kept as it came).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct InboxForm {
+    #[serde(default)]
+    pub stage: String,
+    #[serde(default)]
+    pub item: String,
+    #[serde(default)]
+    pub sector: String,
+    #[serde(default)]
+    pub cause: String,
+    /// A bracket of [`PERSONS_BRACKETS`].
+    #[serde(default)]
+    pub persons: String,
+    /// Bounds for a link; override the bracket's.
+    #[serde(default)]
+    pub persons_min: String,
+    #[serde(default)]
+    pub persons_max: String,
+    #[serde(default)]
+    pub final_overdue: String,
+}
+
+impl InboxForm {
+    fn overdue_checked(&self) -> bool {
+        matches!(self.final_overdue.as_str(), "1" | "true" | "on")
+    }
+
+    /// The domain's filter, or the errors beside each bad control.
+    fn parse(&self, c: &Chrome) -> (InboxFilter, FieldErrors) {
+        let mut f = InboxFilter::default();
+        let mut errors = FieldErrors::default();
+        let stage = self.stage.trim();
+        if !stage.is_empty() {
+            match stage.parse::<ReportStage>() {
+                Ok(s) => f.stage = Some(s),
+                Err(_) => errors.add("stage", c.s("inbox.error.stage")),
+            }
+        }
+        let item = self.item.trim();
+        if !item.is_empty() {
+            match item.parse::<u8>() {
+                Ok(i) if (1..=5).contains(&i) => f.item = Some(i),
+                _ => errors.add("item", c.s("inbox.error.item")),
+            }
+        }
+        let cause = self.cause.trim();
+        if !cause.is_empty() {
+            if current_options().is_some_and(|o| FormOptions::label(&o.cause, cause).is_some()) {
+                f.cause = Some(cause.to_owned());
+            } else {
+                errors.add("cause", c.s("inbox.error.cause"));
+            }
+        }
+        let sector = self.sector.trim();
+        if !sector.is_empty() {
+            if sector.chars().count() > 300 {
+                errors.add("sector", c.s("inbox.error.sector"));
+            } else {
+                f.sector = Some(sector.to_owned());
+            }
+        }
+        self.parse_persons(&mut f, &mut errors, c);
+        match self.final_overdue.as_str() {
+            "" | "0" | "false" => {}
+            _ if self.overdue_checked() => f.final_overdue = true,
+            _ => errors.add("final_overdue", c.s("inbox.error.overdue")),
+        }
+        (f, errors)
+    }
+
+    fn parse_persons(&self, f: &mut InboxFilter, errors: &mut FieldErrors, c: &Chrome) {
+        let bracket = self.persons.trim();
+        if !bracket.is_empty() {
+            if let Some((_, _, min, max)) = PERSONS_BRACKETS.iter().find(|b| b.0 == bracket) {
+                f.persons_min = Some(*min);
+                f.persons_max = *max;
+            } else {
+                errors.add("persons", c.s("inbox.error.persons"));
+                return;
+            }
+        }
+        for (raw, slot) in [
+            (self.persons_min.trim(), &mut f.persons_min),
+            (self.persons_max.trim(), &mut f.persons_max),
+        ] {
+            if raw.is_empty() {
+                continue;
+            }
+            let Ok(n) = raw.parse::<u64>() else {
+                errors.add("persons", c.s("inbox.error.persons"));
+                return;
+            };
+            *slot = Some(n);
+        }
+        if let (Some(lo), Some(hi)) = (f.persons_min, f.persons_max)
+            && lo > hi
+        {
+            errors.add("persons", c.s("inbox.error.persons_range"));
+        }
+    }
+}
+
+/// An option of a filter's select.
+#[derive(Debug)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn choices<'a>(
+    current: &str,
+    options: impl IntoIterator<Item = (String, String)> + 'a,
+) -> Vec<Choice> {
+    options
+        .into_iter()
+        .map(|(value, label)| Choice {
+            selected: value == current.trim(),
+            value,
+            label,
+        })
+        .collect()
+}
+
+/// One row of the inbox table.
+#[derive(Debug)]
+pub struct InboxRowView {
+    pub id: String,
+    pub org_name: String,
+    pub title: String,
+    pub stage: &'static str,
+    pub stage_code: &'static str,
+    pub items: String,
+    pub persons: String,
+    pub cause: String,
+    pub submitted_at: String,
+    pub final_due: String,
+    pub overdue: Option<String>,
+    pub acknowledged_at: Option<String>,
+}
+
+fn cause_label(code: Option<&str>, lang: Lang) -> String {
+    match code {
+        None => "—".to_owned(),
+        Some(code) => current_options()
+            .and_then(|o| FormOptions::label(&o.cause, code))
+            .map_or_else(|| code.to_owned(), |o| option_label(o, lang).to_owned()),
+    }
+}
+
+fn inbox_row(e: &InboxEntry, c: &Chrome) -> InboxRowView {
+    let r = &e.row;
+    let l = &r.latest;
+    InboxRowView {
+        id: r.case_id.to_string(),
+        org_name: r.org_name.clone(),
+        title: r.title.clone(),
+        stage: stage_label(l.stage, c.lang),
+        stage_code: l.stage.as_str(),
+        items: items_label(&l.items, c.lang),
+        persons: l.persons.map_or_else(|| "—".to_owned(), thousands),
+        cause: cause_label(l.cause.as_deref(), c.lang),
+        submitted_at: c.moment(l.submitted_at),
+        final_due: c.opt_date(l.final_report_due),
+        overdue: e
+            .days_overdue
+            .map(|d| fill(c.s("inbox.overdue_days"), &[("n", &d.to_string())])),
+        acknowledged_at: l.acknowledged_at.map(|t| c.moment(t)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "regulator/inbox.html")]
+struct InboxPage<'a> {
+    c: &'a Chrome,
+    form: &'a InboxForm,
+    errors: FieldErrors,
+    stages: Vec<Choice>,
+    items: Vec<Choice>,
+    causes: Vec<Choice>,
+    brackets: Vec<Choice>,
+    sectors: Vec<String>,
+    /// (field, "label: message") for the error summary.
+    summary: Vec<(String, String)>,
+    rows: Vec<InboxRowView>,
+    count: String,
+}
+
+async fn inbox_page(
+    State(st): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Query(form): Query<InboxForm>,
+) -> Response {
+    if let Err(e) = require_regulator(&page) {
+        return page.fail(&e);
+    }
+    let c = &page.c;
+    let (filter, errors) = form.parse(c);
+    let store = &*st.store;
+    // Every row (for the sector suggestions), then the filtered ones.
+    let all = match reporting::inbox(store, &page.actor, &InboxFilter::default(), c.today).await {
+        Ok(all) => all,
+        Err(e) => return page.fail(&e),
+    };
+    let rows: Vec<InboxRowView> = if !errors.is_empty() {
+        Vec::new()
+    } else if filter == InboxFilter::default() {
+        all.iter().map(|e| inbox_row(e, c)).collect()
+    } else {
+        match reporting::inbox(store, &page.actor, &filter, c.today).await {
+            Ok(rows) => rows.iter().map(|e| inbox_row(e, c)).collect(),
+            Err(e) => return page.fail(&e),
+        }
+    };
+    let mut sectors: Vec<String> = all
+        .iter()
+        .filter_map(|e| e.row.latest.sector.clone())
+        .collect();
+    sectors.sort();
+    sectors.dedup();
+    let lang = c.lang;
+    let stages = choices(
+        &form.stage,
+        [
+            ReportStage::QuickReport,
+            ReportStage::FinalReport,
+            ReportStage::Supplement,
+        ]
+        .map(|s| (s.as_str().to_owned(), stage_label(s, lang).to_owned())),
+    );
+    let items = choices(
+        &form.item,
+        (1..=5u8).map(|i| (i.to_string(), c.s(&format!("inbox.item.{i}")).to_owned())),
+    );
+    let causes = choices(
+        &form.cause,
+        current_options()
+            .map(|o| o.cause.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|o| (o.code.clone(), option_label(o, lang).to_owned())),
+    );
+    let brackets = choices(
+        &form.persons,
+        PERSONS_BRACKETS
+            .iter()
+            .map(|(v, key, _, _)| ((*v).to_owned(), c.s(key).to_owned())),
+    );
+    let count = fill(c.s("inbox.count"), &[("n", &rows.len().to_string())]);
+    let summary = errors
+        .0
+        .iter()
+        .map(|(field, message)| {
+            let label = if field == "final_overdue" {
+                c.s("inbox.filter.overdue")
+            } else {
+                c.s(&format!("inbox.filter.{field}"))
+            };
+            (field.clone(), format!("{label}: {message}"))
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(
+        status,
+        &InboxPage {
+            c,
+            form: &form,
+            errors,
+            stages,
+            items,
+            causes,
+            brackets,
+            sectors,
+            summary,
+            rows,
+            count,
+        },
+    );
+    // htmx does not swap an error response: a bad filter sent by htmx loads the whole page,
+    // which shows the errors beside the controls.
+    if status != StatusCode::OK
+        && headers.contains_key("hx-request")
+        && let Ok(v) = HeaderValue::from_str(&inbox_url(&form))
+    {
+        res.headers_mut().insert("hx-redirect", v);
+    }
+    res
+}
+
+/// The inbox URL with this filter.
+fn inbox_url(f: &InboxForm) -> String {
+    let pairs = [
+        ("stage", &f.stage),
+        ("item", &f.item),
+        ("sector", &f.sector),
+        ("cause", &f.cause),
+        ("persons", &f.persons),
+        ("persons_min", &f.persons_min),
+        ("persons_max", &f.persons_max),
+        ("final_overdue", &f.final_overdue),
+    ];
+    let q: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", super::encode_query(v)))
+        .collect();
+    if q.is_empty() {
+        "/inbox".to_owned()
+    } else {
+        format!("/inbox?{}", q.join("&"))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report view.
+
+/// The fields of the report in the form's order: (matter number, field path).
+const FIELDS: &[(u8, &str)] = &[
+    (0, "header.reporter_name"),
+    (0, "header.address"),
+    (0, "header.representative"),
+    (0, "header.corporate_number"),
+    (0, "header.sector"),
+    (0, "header.contact_department"),
+    (0, "header.contact_name"),
+    (0, "header.contact_phone"),
+    (0, "header.contact_email"),
+    (1, "summary.occurred_on"),
+    (1, "summary.discovered_on"),
+    (1, "summary.incident"),
+    (1, "summary.certainty"),
+    (1, "summary.discoverer"),
+    (1, "summary.applicable_items"),
+    (1, "summary.has_entruster"),
+    (1, "summary.has_entrustee"),
+    (1, "summary.course_of_events"),
+    (1, "summary.external_investigation"),
+    (2, "data_items.media"),
+    (2, "data_items.media_other"),
+    (2, "data_items.kinds"),
+    (2, "data_items.kinds_other"),
+    (2, "data_items.items"),
+    (2, "data_items.items_other"),
+    (3, "persons.count"),
+    (3, "persons.with_card"),
+    (4, "cause.actor"),
+    (4, "cause.category"),
+    (4, "cause.category_other"),
+    (4, "cause.attack_point"),
+    (4, "cause.attack_method"),
+    (4, "cause.details"),
+    (5, "secondary_harm.status"),
+    (5, "secondary_harm.details"),
+    (6, "individual_response.status"),
+    (6, "individual_response.details"),
+    (7, "publication.status"),
+    (7, "publication.date"),
+    (7, "publication.methods"),
+    (7, "publication.methods_other"),
+    (7, "publication.text"),
+    (8, "prevention.done"),
+    (8, "prevention.planned"),
+    (9, "other"),
+];
+
+const MATTERS: [Matter; 10] = [
+    Matter::Header,
+    Matter::Summary,
+    Matter::DataItems,
+    Matter::Persons,
+    Matter::Cause,
+    Matter::SecondaryHarm,
+    Matter::IndividualResponse,
+    Matter::Publication,
+    Matter::Prevention,
+    Matter::Other,
+];
+
+/// `（4）原因` / `(4) cause`; the header is `報告者`.
+fn matter_title(n: u8, lang: Lang) -> String {
+    let Some(m) = MATTERS.iter().find(|m| m.number() == n) else {
+        return n.to_string();
+    };
+    match (n, lang) {
+        (0, Lang::Ja) => m.ja().to_owned(),
+        (0, Lang::En) => "Reporter".to_owned(),
+        (_, Lang::Ja) => format!("（{n}）{}", m.ja()),
+        (_, Lang::En) => {
+            let en = m.en();
+            let mut chars = en.chars();
+            let first = chars.next().map(|ch| ch.to_uppercase().collect::<String>());
+            format!("({n}) {}{}", first.unwrap_or_default(), chars.as_str())
+        }
+    }
+}
+
+/// The label of a field path, or the path itself when roei has no label for it.
+fn field_label(path: &str, c: &Chrome) -> String {
+    let key = format!("inbox.field.{path}");
+    if TEXT.iter().any(|(k, _, _)| *k == key) {
+        c.s(&key).to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+/// The option list a field's codes come from.
+fn list_of<'a>(path: &str, o: &'a FormOptions) -> Option<&'a [FormOption]> {
+    Some(match path {
+        "summary.incident" => &o.incident,
+        "summary.certainty" => &o.certainty,
+        "data_items.media" => &o.media,
+        "data_items.kinds" => &o.kinds,
+        "data_items.items" => &o.items,
+        "cause.actor" => &o.cause_actor,
+        "cause.category" => &o.cause,
+        "secondary_harm.status" => &o.secondary_harm,
+        "individual_response.status" => &o.individual_response,
+        "publication.status" => &o.publication,
+        "publication.methods" => &o.publication_method,
+        _ => return None,
+    })
+}
+
+/// A field's value as the reader should see it: option codes as their labels, dates as dates,
+/// items as `3号・4号`, yes/no as 有/無, empty as "—".
+fn value_text(path: &str, v: &Value, opts: Option<&FormOptions>, c: &Chrome) -> String {
+    let list = opts.and_then(|o| list_of(path, o));
+    let code = |s: &str| -> String {
+        list.and_then(|l| FormOptions::label(l, s))
+            .map_or_else(|| s.to_owned(), |o| option_label(o, c.lang).to_owned())
+    };
+    match v {
+        Value::Null => "—".to_owned(),
+        Value::Bool(b) => c.s(if *b { "inbox.yes" } else { "inbox.no" }).to_owned(),
+        Value::Number(n) if path == "persons.count" || path == "persons.with_card" => {
+            n.as_u64().map_or_else(|| n.to_string(), thousands)
+        }
+        Value::Number(n) => n.to_string(),
+        Value::String(s) if s.is_empty() => "—".to_owned(),
+        Value::String(s) => match s.parse::<jiff::civil::Date>() {
+            Ok(d)
+                if matches!(
+                    path,
+                    "summary.occurred_on" | "summary.discovered_on" | "publication.date"
+                ) =>
+            {
+                c.date(d)
+            }
+            _ => code(s),
+        },
+        Value::Array(a) if a.is_empty() => "—".to_owned(),
+        Value::Array(a) if path == "summary.applicable_items" => {
+            let items: Vec<u8> = a
+                .iter()
+                .filter_map(Value::as_u64)
+                .filter_map(|n| u8::try_from(n).ok())
+                .collect();
+            items_label(&items, c.lang)
+        }
+        Value::Array(a) => a
+            .iter()
+            .map(|x| match x {
+                Value::String(s) => code(s),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(if c.is_ja() { "、" } else { ", " }),
+        Value::Object(_) => v.to_string(),
+    }
+}
+
+/// One field of the latest version.
+#[derive(Debug)]
+pub struct FieldView {
+    pub path: &'static str,
+    pub label: String,
+    pub value: String,
+}
+
+/// One of the nine matters (or the header) of the latest version.
+#[derive(Debug)]
+pub struct MatterView {
+    pub number: u8,
+    pub title: String,
+    pub fields: Vec<FieldView>,
+}
+
+fn matters_view(
+    flat: &BTreeMap<String, Value>,
+    opts: Option<&FormOptions>,
+    c: &Chrome,
+) -> Vec<MatterView> {
+    (0..=9u8)
+        .map(|n| MatterView {
+            number: n,
+            title: matter_title(n, c.lang),
+            fields: FIELDS
+                .iter()
+                .filter(|(m, _)| *m == n)
+                .map(|(_, path)| FieldView {
+                    path,
+                    label: field_label(path, c),
+                    value: value_text(path, flat.get(*path).unwrap_or(&Value::Null), opts, c),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// One changed field.
+#[derive(Debug)]
+pub struct ChangeView {
+    pub matter: u8,
+    pub matter_title: String,
+    pub field: String,
+    pub label: String,
+    pub before: String,
+    pub after: String,
+}
+
+fn change_view(ch: &FieldChange, opts: Option<&FormOptions>, c: &Chrome) -> ChangeView {
+    ChangeView {
+        matter: ch.matter,
+        matter_title: matter_title(ch.matter, c.lang),
+        field: ch.field.clone(),
+        label: field_label(&ch.field, c),
+        before: value_text(&ch.field, &ch.before, opts, c),
+        after: value_text(&ch.field, &ch.after, opts, c),
+    }
+}
+
+/// A submitted version with its changes from the one before.
+#[derive(Debug)]
+pub struct VersionView {
+    pub seq: i64,
+    pub name: String,
+    pub stage: &'static str,
+    pub submitted_at: String,
+    pub acknowledged_at: Option<String>,
+    /// The caption of the changes table (none for the first version).
+    pub changes_caption: Option<String>,
+    pub changes: Vec<ChangeView>,
+}
+
+/// A regulator action, in the list.
+#[derive(Debug)]
+pub struct ActionView {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub at: String,
+    pub detail: String,
+}
+
+/// A message of the thread.
+#[derive(Debug)]
+pub struct MessageView {
+    pub author: String,
+    pub mine: bool,
+    pub at: String,
+    pub body: String,
+}
+
+/// The police introduction form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PoliceForm {
+    #[serde(default)]
+    pub csrf_token: String,
+    #[serde(default)]
+    pub prefecture_code: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The message form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MessageForm {
+    #[serde(default)]
+    pub csrf_token: String,
+    #[serde(default)]
+    pub body: String,
+}
+
+/// The acknowledge form.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AckForm {
+    #[serde(default)]
+    pub csrf_token: String,
+    #[serde(default)]
+    pub submission_id: String,
+}
+
+/// What a failed post shows again on the report view.
+#[derive(Debug, Default)]
+struct Redo {
+    police: PoliceForm,
+    message: MessageForm,
+    errors: FieldErrors,
+    /// A message above the actions (a refused acknowledgement or introduction).
+    alert: Option<String>,
+}
+
+/// The version to acknowledge: the latest not yet acknowledged.
+#[derive(Debug)]
+pub struct AckTarget {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "regulator/report.html")]
+struct ReportPage<'a> {
+    c: &'a Chrome,
+    id: String,
+    title: String,
+    org_name: String,
+    can_write: bool,
+    latest_name: String,
+    latest_stage: &'static str,
+    latest_submitted_at: String,
+    form_version: String,
+    matters: Vec<MatterView>,
+    versions: Vec<VersionView>,
+    actions: Vec<ActionView>,
+    messages: Vec<MessageView>,
+    ack_target: Option<AckTarget>,
+    police_allowed: bool,
+    prefectures: Vec<Choice>,
+    police: PoliceForm,
+    message: MessageForm,
+    errors: FieldErrors,
+    alert: Option<String>,
+}
+
+async fn report_page(State(st): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    match report_response(&st, &page, &id, StatusCode::OK, Redo::default()).await {
+        Ok(res) => res,
+        Err(e) => page.fail(&e),
+    }
+}
+
+fn version_name(seq: i64, c: &Chrome) -> String {
+    fill(c.s("inbox.report.version"), &[("n", &seq.to_string())])
+}
+
+fn versions_view(subs: &[SubmissionView], c: &Chrome) -> Vec<VersionView> {
+    subs.iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let sub = &s.submission;
+            let opts = FormOptions::get(&sub.content.form_version);
+            VersionView {
+                seq: sub.seq,
+                name: version_name(sub.seq, c),
+                stage: stage_label(sub.stage, c.lang),
+                submitted_at: c.moment(sub.submitted_at),
+                acknowledged_at: sub.acknowledged_at.map(|t| c.moment(t)),
+                changes_caption: i.checked_sub(1).map(|p| {
+                    fill(
+                        c.s("inbox.report.changes_from"),
+                        &[
+                            ("p", &subs[p].submission.seq.to_string()),
+                            ("n", &sub.seq.to_string()),
+                        ],
+                    )
+                }),
+                changes: s
+                    .changes
+                    .iter()
+                    .map(|ch| change_view(ch, opts, c))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn action_view(a: &RegulatorAction, subs: &[SubmissionView], c: &Chrome) -> ActionView {
+    let mut detail = Vec::new();
+    if let Some(sid) = a.submission_id
+        && let Some(s) = subs.iter().find(|s| s.submission.id == sid)
+    {
+        let (name, stage) = (
+            version_name(s.submission.seq, c),
+            stage_label(s.submission.stage, c.lang),
+        );
+        detail.push(match c.lang {
+            Lang::Ja => format!("{name}（{stage}）"),
+            Lang::En => format!("{name}: {stage}"),
+        });
+    }
+    if let Some(code) = &a.prefecture_code {
+        detail.push(records::prefecture(code).map_or_else(|_| code.clone(), str::to_owned));
+    }
+    if let Some(note) = &a.note {
+        detail.push(note.clone());
+    }
+    ActionView {
+        kind: a.kind.as_str(),
+        label: c.s(&format!("inbox.action.{}", a.kind.as_str())),
+        at: c.moment(a.at),
+        detail: detail.join(" ／ "),
+    }
+}
+
+async fn report_response(
+    st: &AppState,
+    page: &Page,
+    id: &str,
+    status: StatusCode,
+    redo: Redo,
+) -> Result<Response, DomainError> {
+    require_regulator(page)?;
+    let store = &*st.store;
+    let c = &page.c;
+    let id = case_id(id)?;
+    let subs = reporting::submissions(store, &page.actor, id).await?;
+    let Some(latest) = subs.last().map(|s| &s.submission) else {
+        return Err(DomainError::NotFound);
+    };
+    let row = reporting::inbox(store, &page.actor, &InboxFilter::default(), c.today)
+        .await?
+        .into_iter()
+        .find(|e| e.row.case_id == id);
+    let (title, org_name) = row.map_or_else(
+        || {
+            let name = latest
+                .content
+                .header
+                .reporter_name
+                .clone()
+                .unwrap_or_default();
+            (name.clone(), name)
+        },
+        |e| (e.row.title, e.row.org_name),
+    );
+    let actions = casework::regulator_actions(store, &page.actor, id).await?;
+    let messages = casework::messages(store, &page.actor, id).await?;
+    let opts = FormOptions::get(&latest.content.form_version);
+    let ack_target = subs
+        .iter()
+        .rev()
+        .map(|s| &s.submission)
+        .find(|s| s.acknowledged_at.is_none())
+        .map(|s| AckTarget {
+            id: s.id.to_string(),
+            text: fill(
+                c.s("inbox.ack.target"),
+                &[
+                    ("n", &s.seq.to_string()),
+                    ("stage", stage_label(s.stage, c.lang)),
+                ],
+            ),
+        });
+    let police_allowed = subs
+        .iter()
+        .any(|s| s.submission.cause.as_deref() == Some("unauthorized_access"));
+    let prefectures = choices(
+        &redo.police.prefecture_code,
+        PREFECTURES
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (format!("{:02}", i + 1), (*name).to_owned())),
+    );
+    let messages = messages
+        .iter()
+        .map(|m| {
+            let mine = m.author_org == page.actor.org.id;
+            MessageView {
+                author: if mine {
+                    c.org_name.clone()
+                } else {
+                    org_name.clone()
+                },
+                mine,
+                at: c.moment(m.sent_at),
+                body: m.body.clone(),
+            }
+        })
+        .collect();
+    let page_view = ReportPage {
+        c,
+        id: id.to_string(),
+        title,
+        can_write: page.actor.user.role.can_write(),
+        latest_name: version_name(latest.seq, c),
+        latest_stage: stage_label(latest.stage, c.lang),
+        latest_submitted_at: c.moment(latest.submitted_at),
+        form_version: latest.content.form_version.clone(),
+        matters: matters_view(&latest.content.flatten(), opts, c),
+        versions: versions_view(&subs, c),
+        actions: actions.iter().map(|a| action_view(a, &subs, c)).collect(),
+        messages,
+        ack_target,
+        police_allowed,
+        prefectures,
+        police: redo.police,
+        message: redo.message,
+        errors: redo.errors,
+        alert: redo.alert,
+        org_name,
+    };
+    Ok(render(status, &page_view))
+}
+
+/// The report view again after a refused post (or the error page when even that fails).
+async fn redo_page(
+    st: &AppState,
+    page: &Page,
+    id: &str,
+    status: StatusCode,
+    redo: Redo,
+) -> Response {
+    match report_response(st, page, id, status, redo).await {
+        Ok(res) => res,
+        Err(e) => page.fail(&e),
+    }
+}
+
+async fn acknowledge(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    Form(form): Form<AckForm>,
+) -> Response {
+    if let Some(res) = page.csrf_refusal(&form.csrf_token) {
+        return res;
+    }
+    let result = async {
+        require_regulator(&page)?;
+        let case = case_id(&id)?;
+        let submission = match form.submission_id.trim() {
+            "" => latest_unacknowledged(&st, &page, case).await?,
+            raw => raw.parse::<SubmissionId>().map_err(|_| {
+                DomainError::invalid("submission_id", "is not a submission of this case")
+            })?,
+        };
+        let req = RegulatorActionRequest {
+            kind: RegulatorActionKind::Acknowledge,
+            submission_id: Some(submission),
+            prefecture_code: None,
+            note: None,
+        };
+        casework::regulator_action(&*st.store, &page.actor, case, req, st.now()).await
+    }
+    .await;
+    match result {
+        Ok(a) => {
+            metrics::counter!("roei_acknowledgements_total").increment(1);
+            redirect(&format!("/inbox/{}", a.case_id))
+        }
+        Err(DomainError::Conflict(_)) => {
+            let redo = Redo {
+                alert: Some(page.c.s("inbox.ack.conflict").to_owned()),
+                ..Redo::default()
+            };
+            redo_page(&st, &page, &id, StatusCode::CONFLICT, redo).await
+        }
+        Err(e @ DomainError::Invalid { .. }) => {
+            let redo = Redo {
+                alert: Some(e.to_string()),
+                ..Redo::default()
+            };
+            redo_page(&st, &page, &id, StatusCode::UNPROCESSABLE_ENTITY, redo).await
+        }
+        Err(e) => page.fail(&e),
+    }
+}
+
+/// The latest version not yet acknowledged; `Conflict` when every version is.
+async fn latest_unacknowledged(
+    st: &AppState,
+    page: &Page,
+    case: CaseId,
+) -> Result<SubmissionId, DomainError> {
+    reporting::submissions(&*st.store, &page.actor, case)
+        .await?
+        .iter()
+        .rev()
+        .find(|s| s.submission.acknowledged_at.is_none())
+        .map(|s| s.submission.id)
+        .ok_or_else(|| DomainError::Conflict("every version is acknowledged".into()))
+}
+
+async fn police_introduction(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    Form(form): Form<PoliceForm>,
+) -> Response {
+    if let Some(res) = page.csrf_refusal(&form.csrf_token) {
+        return res;
+    }
+    if let Err(e) = require_regulator(&page) {
+        return page.fail(&e);
+    }
+    let case = match case_id(&id) {
+        Ok(c) => c,
+        Err(e) => return page.fail(&e),
+    };
+    let code = form.prefecture_code.trim().to_owned();
+    if code.is_empty() {
+        let mut errors = FieldErrors::default();
+        errors.add("prefecture_code", page.c.s("inbox.police.error.prefecture"));
+        let redo = Redo {
+            police: form,
+            errors,
+            ..Redo::default()
+        };
+        return redo_page(&st, &page, &id, StatusCode::UNPROCESSABLE_ENTITY, redo).await;
+    }
+    let req = RegulatorActionRequest {
+        kind: RegulatorActionKind::PoliceIntroduction,
+        submission_id: None,
+        prefecture_code: Some(code),
+        note: Some(form.note.clone()),
+    };
+    match casework::regulator_action(&*st.store, &page.actor, case, req, st.now()).await {
+        Ok(a) => redirect(&format!("/inbox/{}", a.case_id)),
+        Err(e) => match &e {
+            DomainError::Invalid { field, problem } => {
+                let mut redo = Redo {
+                    police: form,
+                    ..Redo::default()
+                };
+                if field == "prefecture_code" || field == "note" {
+                    redo.errors.add(field.clone(), problem.clone());
+                } else {
+                    redo.alert = Some(format!(
+                        "{} ({problem})",
+                        page.c.s("inbox.police.not_applicable")
+                    ));
+                }
+                redo_page(&st, &page, &id, StatusCode::UNPROCESSABLE_ENTITY, redo).await
+            }
+            DomainError::Conflict(m) => {
+                let redo = Redo {
+                    police: form,
+                    alert: Some(m.clone()),
+                    ..Redo::default()
+                };
+                redo_page(&st, &page, &id, StatusCode::CONFLICT, redo).await
+            }
+            _ => page.fail(&e),
+        },
+    }
+}
+
+async fn post_message(
+    State(st): State<AppState>,
+    page: Page,
+    Path(id): Path<String>,
+    Form(form): Form<MessageForm>,
+) -> Response {
+    if let Some(res) = page.csrf_refusal(&form.csrf_token) {
+        return res;
+    }
+    if let Err(e) = require_regulator(&page) {
+        return page.fail(&e);
+    }
+    let case = match case_id(&id) {
+        Ok(c) => c,
+        Err(e) => return page.fail(&e),
+    };
+    if form.body.trim().is_empty() {
+        let mut errors = FieldErrors::default();
+        errors.add("body", page.c.s("inbox.messages.error.empty"));
+        let redo = Redo {
+            message: form,
+            errors,
+            ..Redo::default()
+        };
+        return redo_page(&st, &page, &id, StatusCode::UNPROCESSABLE_ENTITY, redo).await;
+    }
+    match casework::post_message(&*st.store, &page.actor, case, &form.body, st.now()).await {
+        Ok(m) => redirect(&format!("/inbox/{}", m.case_id)),
+        Err(e) => match FieldErrors::from_domain(&e, str::to_owned) {
+            Some(errors) => {
+                let redo = Redo {
+                    message: form,
+                    errors,
+                    ..Redo::default()
+                };
+                redo_page(&st, &page, &id, StatusCode::UNPROCESSABLE_ENTITY, redo).await
+            }
+            None => page.fail(&e),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_has_a_label_in_both_languages() {
+        for (_, path) in FIELDS {
+            let key = format!("inbox.field.{path}");
+            assert!(
+                TEXT.iter().any(|(k, _, _)| *k == key),
+                "no label for {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1500), "1,500");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn fill_replaces_placeholders() {
+        assert_eq!(
+            fill("確報期限超過 {n}日", &[("n", "3")]),
+            "確報期限超過 3日"
+        );
+    }
 }
