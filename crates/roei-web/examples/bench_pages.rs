@@ -29,10 +29,10 @@
     clippy::cast_sign_loss
 )]
 
-#[path = "../tests/common/fixtures.rs"]
-mod fixtures;
 #[path = "support/bench.rs"]
 mod bench;
+#[path = "../tests/common/fixtures.rs"]
+mod fixtures;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -122,8 +122,7 @@ async fn main() -> anyhow::Result<()> {
             let (_, name) = roei_store_postgres::scratch::create(&admin, PG_PREFIX).await?;
             eprintln!("created database {name}");
             let result = async {
-                let store =
-                    Arc::new(PgStore::connect_with(admin.clone().database(&name)).await?);
+                let store = Arc::new(PgStore::connect_with(admin.clone().database(&name)).await?);
                 let result = run(&args, store.clone()).await;
                 store.pool().close().await;
                 result
@@ -206,9 +205,14 @@ async fn run(args: &Args, store: Arc<dyn Store>) -> anyhow::Result<()> {
 
 async fn setup(store: &Arc<dyn Store>, args: &Args) -> anyhow::Result<Vec<User>> {
     let now = Timestamp::now();
-    let regulator =
-        accounts::create_organisation(&**store, "個人情報保護委員会", OrgKind::Regulator, None, now)
-            .await?;
+    let regulator = accounts::create_organisation(
+        &**store,
+        "個人情報保護委員会",
+        OrgKind::Regulator,
+        None,
+        now,
+    )
+    .await?;
     let mut regulator_emails = Vec::new();
     for i in 0..10 {
         let email = format!("officer{i}@ppc.example");
@@ -267,7 +271,9 @@ async fn setup(store: &Arc<dyn Store>, args: &Args) -> anyhow::Result<Vec<User>>
                     let (case, _) = service::open_case(
                         &*store,
                         &actor,
-                        &format!("ベンチ案件 {o:03}-{i:04} ランサムウェアによる顧客情報の漏えいのおそれ"),
+                        &format!(
+                            "ベンチ案件 {o:03}-{i:04} ランサムウェアによる顧客情報の漏えいのおそれ"
+                        ),
                         facts.clone(),
                         Timestamp::now(),
                     )
@@ -322,11 +328,19 @@ async fn setup(store: &Arc<dyn Store>, args: &Args) -> anyhow::Result<Vec<User>>
         } else {
             let (email, cases) = &operators[k % operators.len()];
             let case = cases[k % cases.len()];
-            (email.clone(), vec!["/board".to_owned(), format!("/cases/{case}")])
+            (
+                email.clone(),
+                vec!["/board".to_owned(), format!("/cases/{case}")],
+            )
         };
-        let login =
-            accounts::login(&**store, &email, PASSWORD, &format!("bench-{k}"), Timestamp::now())
-                .await?;
+        let login = accounts::login(
+            &**store,
+            &email,
+            PASSWORD,
+            &format!("bench-{k}"),
+            Timestamp::now(),
+        )
+        .await?;
         users.push(User {
             cookie: format!("roei_session={}", login.token),
             paths,
@@ -387,7 +401,10 @@ async fn load(base: &str, users: &[User], requests: usize) -> anyhow::Result<Run
                 let body = res.bytes().await?;
                 let took = t.elapsed();
                 if status != reqwest::StatusCode::OK || !body.starts_with(b"<!doctype html>") {
-                    bail!("{path}: {status}: {}", String::from_utf8_lossy(&body[..body.len().min(300)]));
+                    bail!(
+                        "{path}: {status}: {}",
+                        String::from_utf8_lossy(&body[..body.len().min(300)])
+                    );
                 }
                 bytes += body.len() as u64;
                 out.push((page_kind(path), took));
@@ -417,7 +434,10 @@ async fn load(base: &str, users: &[User], requests: usize) -> anyhow::Result<Run
     }
     let cpu = cpu0.zip(process_cpu()).map(|(a, b)| b.saturating_sub(a));
     let host_busy = host0.zip(host_cpu()).map(|((b0, t0, cores), (b1, t1, _))| {
-        ((b1 - b0) as f64 / (t1 - t0).max(1) as f64 * cores as f64, cores)
+        (
+            (b1 - b0) as f64 / (t1 - t0).max(1) as f64 * cores as f64,
+            cores,
+        )
     });
     Ok(Run {
         latencies,
@@ -464,10 +484,18 @@ fn report(args: &Args, roei: &Run, bare: &Run) {
     println!(
         "mean page {} bytes; process CPU per request: roei {}, bare {}; host cores busy: roei {}, bare {}",
         roei.bytes_in / roei.latencies.len() as u64,
-        roei.cpu.map_or_else(|| "–".into(), |c| format!("{:.2} ms", ms(c) / roei.latencies.len() as f64)),
-        bare.cpu.map_or_else(|| "–".into(), |c| format!("{:.2} ms", ms(c) / bare.latencies.len() as f64)),
-        roei.host_busy.map_or_else(|| "–".into(), |(x, c)| format!("{x:.2} of {c}")),
-        bare.host_busy.map_or_else(|| "–".into(), |(x, c)| format!("{x:.2} of {c}")),
+        roei.cpu.map_or_else(
+            || "–".into(),
+            |c| format!("{:.2} ms", ms(c) / roei.latencies.len() as f64)
+        ),
+        bare.cpu.map_or_else(
+            || "–".into(),
+            |c| format!("{:.2} ms", ms(c) / bare.latencies.len() as f64)
+        ),
+        roei.host_busy
+            .map_or_else(|| "–".into(), |(x, c)| format!("{x:.2} of {c}")),
+        bare.host_busy
+            .map_or_else(|| "–".into(), |(x, c)| format!("{x:.2} of {c}")),
     );
     println!(
         "ratio roei/bare ({b}): throughput {:.3}× (bare is {:.0}× faster), p50 {:.0}×, p99 {:.0}×",

@@ -43,10 +43,10 @@
     clippy::cast_sign_loss
 )]
 
-#[path = "../tests/common/fixtures.rs"]
-mod fixtures;
 #[path = "support/bench.rs"]
 mod bench;
+#[path = "../tests/common/fixtures.rs"]
+mod fixtures;
 
 use bench::{Backend, admin_options, host_cpu, ms, pct, process_cpu, spawn_server};
 
@@ -601,4 +601,3 @@ impl PgWaits {
         }
     }
 }
-

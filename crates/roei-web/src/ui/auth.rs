@@ -154,7 +154,15 @@ async fn login_page(
     Query(q): Query<LoginQuery>,
 ) -> Response {
     let c = Chrome::anonymous(&parts, &st);
-    login_response(&st, &c, StatusCode::OK, &q.email, &q.next, q.add == "1", None)
+    login_response(
+        &st,
+        &c,
+        StatusCode::OK,
+        &q.email,
+        &q.next,
+        q.add == "1",
+        None,
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]

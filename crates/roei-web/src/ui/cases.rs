@@ -1251,11 +1251,22 @@ async fn case_page_inner(st: &AppState, page: &Page, id: &str) -> Result<Respons
     };
     let subs = reporting::submissions(store, &page.actor, case.id).await?;
     let actions = casework::regulator_actions(store, &page.actor, case.id).await?;
-    let card = reporting::board(store, &page.actor, c.today)
-        .await?
-        .into_iter()
-        .find(|card| card.overview.case.id == case.id)
-        .map(|card| card_view(c, &card));
+    // The case's card, from what is loaded already (the board would read every case).
+    let overview = roei_domain::records::CaseOverview {
+        case: case.clone(),
+        law_version: latest.law_version.clone(),
+        report_required: latest.report_required,
+        items: latest.items(),
+        quick_report_to: latest
+            .determination
+            .pointer("/quick_report_guide/to")
+            .and_then(|v| v.as_str())
+            .and_then(|s| roei_law::facts::parse_iso_date(s).ok()),
+        final_report_due: latest.final_report_due,
+        stages: subs.iter().map(|s| s.submission.stage).collect(),
+    };
+    let card = (case.status == CaseStatus::Open)
+        .then(|| card_view(c, &reporting::board_card(overview, c.today)));
     let history = records
         .iter()
         .rev()

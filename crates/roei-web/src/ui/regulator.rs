@@ -117,6 +117,14 @@ pub(crate) const TEXT: &[(&str, &str, &str)] = &[
     ),
     ("inbox.count", "{n}件", "{n} reports"),
     (
+        "inbox.page.showing",
+        "（{from}～{to}件目を表示）",
+        "(showing {from}–{to})",
+    ),
+    ("inbox.page.nav", "ページ", "Pages"),
+    ("inbox.page.prev", "← 前のページ", "← Previous page"),
+    ("inbox.page.next", "次のページ →", "Next page →"),
+    (
         "inbox.empty",
         "条件に合う報告はありません。",
         "No report matches.",
@@ -534,9 +542,34 @@ pub struct InboxForm {
     pub persons_max: String,
     #[serde(default)]
     pub final_overdue: String,
+    /// The page of the results (1-based; anything else is page 1).
+    #[serde(default)]
+    pub page: String,
 }
 
+/// Rows per page of the inbox.
+pub const INBOX_PAGE_SIZE: usize = 50;
+
 impl InboxForm {
+    /// The filters as a query string (without the page), for the page links.
+    fn query_without_page(&self) -> String {
+        [
+            ("stage", &self.stage),
+            ("item", &self.item),
+            ("sector", &self.sector),
+            ("cause", &self.cause),
+            ("persons", &self.persons),
+            ("persons_min", &self.persons_min),
+            ("persons_max", &self.persons_max),
+            ("final_overdue", &self.final_overdue),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", super::encode_query(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+
     fn overdue_checked(&self) -> bool {
         matches!(self.final_overdue.as_str(), "1" | "true" | "on")
     }
@@ -700,6 +733,10 @@ struct InboxPage<'a> {
     summary: Vec<(String, String)>,
     rows: Vec<InboxRowView>,
     count: String,
+    /// "51–100件目" when there is more than one page.
+    showing: Option<String>,
+    prev_page: Option<String>,
+    next_page: Option<String>,
 }
 
 async fn inbox_page(
@@ -719,16 +756,58 @@ async fn inbox_page(
         Ok(all) => all,
         Err(e) => return page.fail(&e),
     };
-    let rows: Vec<InboxRowView> = if !errors.is_empty() {
-        Vec::new()
+    let filtered_rows;
+    let filtered: &[reporting::InboxEntry] = if !errors.is_empty() {
+        &[]
     } else if filter == InboxFilter::default() {
-        all.iter().map(|e| inbox_row(e, c)).collect()
+        &all
     } else {
         match reporting::inbox(store, &page.actor, &filter, c.today).await {
-            Ok(rows) => rows.iter().map(|e| inbox_row(e, c)).collect(),
+            Ok(rows) => {
+                filtered_rows = rows;
+                &filtered_rows
+            }
             Err(e) => return page.fail(&e),
         }
     };
+    // One page of rows: only those are turned into views.
+    let total = filtered.len();
+    let pages = total.div_ceil(INBOX_PAGE_SIZE).max(1);
+    let page_no = form
+        .page
+        .parse::<usize>()
+        .ok()
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+        .min(pages);
+    let rows: Vec<InboxRowView> = filtered
+        .iter()
+        .skip((page_no - 1) * INBOX_PAGE_SIZE)
+        .take(INBOX_PAGE_SIZE)
+        .map(|e| inbox_row(e, c))
+        .collect();
+    let qs = form.query_without_page();
+    let page_link = |n: usize| {
+        if qs.is_empty() {
+            format!("/inbox?page={n}")
+        } else {
+            format!("/inbox?{qs}&page={n}")
+        }
+    };
+    let prev_page = (page_no > 1).then(|| page_link(page_no - 1));
+    let next_page = (page_no < pages).then(|| page_link(page_no + 1));
+    let showing = (total > INBOX_PAGE_SIZE).then(|| {
+        fill(
+            c.s("inbox.page.showing"),
+            &[
+                ("from", &((page_no - 1) * INBOX_PAGE_SIZE + 1).to_string()),
+                (
+                    "to",
+                    &((page_no - 1) * INBOX_PAGE_SIZE + rows.len()).to_string(),
+                ),
+            ],
+        )
+    });
     let mut sectors: Vec<String> = all
         .iter()
         .filter_map(|e| e.row.latest.sector.clone())
@@ -763,7 +842,7 @@ async fn inbox_page(
             .iter()
             .map(|(v, key, _, _)| ((*v).to_owned(), c.s(key).to_owned())),
     );
-    let count = fill(c.s("inbox.count"), &[("n", &rows.len().to_string())]);
+    let count = fill(c.s("inbox.count"), &[("n", &total.to_string())]);
     let summary = errors
         .0
         .iter()
@@ -795,6 +874,9 @@ async fn inbox_page(
             summary,
             rows,
             count,
+            showing,
+            prev_page,
+            next_page,
         },
     );
     // htmx does not swap an error response: a bad filter sent by htmx loads the whole page,
