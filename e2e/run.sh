@@ -3,9 +3,11 @@
 # Usage: e2e/run.sh [path/to/roei]   (default: target/debug/roei, built if missing)
 # Screenshots of each main page are left in e2e/artifacts/<backend>/.
 set -euo pipefail
+ROEI=${1:-}
+[ -z "$ROEI" ] || ROEI=$(realpath -m "$ROEI")
 cd "$(dirname "$0")"
 ROOT=$(cd .. && pwd)
-ROEI=${1:-$ROOT/target/debug/roei}
+ROEI=${ROEI:-$ROOT/target/debug/roei}
 [ -x "$ROEI" ] || (cd "$ROOT" && cargo build --locked -p roei-cli)
 PGURL_BASE=${ROEI_E2E_PG:-postgres://postgres@127.0.0.1:5432}
 

@@ -44,4 +44,74 @@ test('operator journey: interview → determination → 速報 → 確報, seen 
   await expect(page.locator('#det-items')).toContainText('3号');
   await expect(page.locator('#det-final')).toContainText('60日');
   await shot(page, 'case');
+  const casePath = new URL(page.url()).pathname;
+  const caseId = casePath.split('/').pop()!;
+
+  // The report editor, prefilled from the case; a 速報 may be incomplete.
+  await page.locator('#link-report').click();
+  await expect(page.locator('#final-checklist')).toBeVisible();
+  await expect(page.locator('#check-1')).toHaveClass(/todo/);
+  await expect(page.locator('#confirm-final-report')).toBeDisabled();
+  await page.locator('#summary_course_of_events').fill('11月22日 ファイルサーバーのファイルが暗号化され、脅迫文が表示された。');
+  await shot(page, 'report-editor');
+  await page.locator('#confirm-quick-report').click();
+  // The confirmation shows exactly what will be sent; blank fields are 未確定 on a 速報.
+  await expect(page.locator('#confirm-stage')).toContainText('速報');
+  await expect(page.locator('#confirm-matter-1')).toContainText('暗号化され');
+  await expect(page.locator('body')).toContainText('未確定');
+  await shot(page, 'report-confirm');
+  await page.locator('#send-report').click();
+  await expect(page).toHaveURL(new RegExp(`/cases/${caseId}/history`));
+  await expect(page.locator('#history-row-1')).toContainText('速報');
+  await shot(page, 'history-quick');
+
+  // The regulator sees it in the inbox.
+  const ppc = await session(browser, 'officer@ppc.example');
+  await ppc.page.locator('#filter-stage').selectOption('quick_report');
+  await ppc.page.locator('#filter-apply').click();
+  await expect(ppc.page.locator(`#case-link-${caseId}`)).toHaveText(TITLE);
+  await shot(ppc.page, 'inbox');
+  await ppc.page.locator(`#case-link-${caseId}`).click();
+  await expect(ppc.page.locator('#report-content')).toContainText('暗号化され');
+  await ppc.page.locator('#acknowledge').click();
+  await expect(ppc.page.locator('#acknowledged-all')).toBeVisible();
+
+  // The operator completes the report: the checklist leads to each missing field.
+  await page.goto(`${casePath}/report`);
+  await page.locator('#header_contact_name').fill('鈴木 一郎');
+  await page.locator('#header_contact_phone').fill('03-0000-1234');
+  await page.locator('#summary_has_entruster-no').check();
+  await page.locator('#summary_has_entrustee-no').check();
+  await page.locator('#summary_external_investigation').fill('フォレンジック調査会社に調査を依頼済み（12月上旬に報告予定）。');
+  await page.locator('#data_items_media-electronic').check();
+  await page.locator('#data_items_kinds-customer').check();
+  await page.locator('#persons_count').fill('800');
+  await page.locator('#cause_actor-unknown').check();
+  await page.locator('#cause_attack_point').fill('VPN装置');
+  await page.locator('#cause_attack_method').fill('VPN装置の既知の脆弱性を悪用した侵入とランサムウェアの実行');
+  await page.locator('#cause_details').fill('VPN装置のファームウェアが更新されていなかった。');
+  await page.locator('#secondary_harm_status-unknown').check();
+  await page.locator('#individual_response_status-planned').check();
+  await page.locator('#individual_response_details').fill('12月1日に対象の顧客へ書面とメールで通知する予定。');
+  await page.locator('#publication_status-planned').check();
+  await page.locator('#publication_date').fill('2026-12-01');
+  await page.locator('#field-publication_methods input[type=checkbox]').first().check();
+  await page.locator('#prevention_done').fill('VPN装置の更新、多要素認証の導入、バックアップの分離保管。');
+  await page.locator('#other').fill('特になし');
+  await page.locator('#save-report').click();
+  await expect(page.locator('#checklist-complete')).toBeVisible();
+  await page.locator('#confirm-final-report').click();
+  await expect(page.locator('#confirm-stage')).toContainText('確報');
+  await expect(page.locator('#confirm-diff')).toContainText('VPN装置');
+  await page.locator('#send-report').click();
+  await expect(page.locator('#history-row-2')).toContainText('確報');
+  await expect(page.locator('#diff-2')).toContainText('VPN装置');
+  await shot(page, 'history-final');
+
+  // The regulator sees the 確報 and what changed.
+  await ppc.page.goto(`/inbox/${caseId}`);
+  await expect(ppc.page.locator('#versions-table')).toContainText('確報');
+  await expect(ppc.page.locator('#diff-2')).toContainText('VPN装置の既知の脆弱性');
+  await shot(ppc.page, 'regulator-report-diff');
+  await ppc.context.close();
 });

@@ -1,7 +1,7 @@
 // The wrong-input journey: every form shows its error beside the field, keeps what was typed,
 // and changes nothing.
 import { test, expect } from '@playwright/test';
-import { login, shot, PASSWORD } from './helpers';
+import { login, session, shot, PASSWORD } from './helpers';
 
 test('login: a wrong password keeps the e-mail and says what is wrong', async ({ page }) => {
   await page.goto('/login');
@@ -54,4 +54,46 @@ test('the interview works without JavaScript', async ({ browser }) => {
   await page.getByRole('button', { name: 'この内容で事案を登録' }).click();
   await expect(page.locator('#case-title')).toHaveText('JavaScriptなしでの登録');
   await context.close();
+});
+
+test('report, police report, messages and inbox filters keep what was typed beside the error', async ({ page, browser }) => {
+  await login(page, 'member@shoji.example');
+  await page.getByRole('link', { name: /ランサムウェア攻撃/ }).click();
+  const casePath = new URL(page.url()).pathname;
+
+  // The report editor: a corporate number must have 13 digits.
+  await page.goto(`${casePath}/report`);
+  await page.locator('#header_corporate_number').fill('12345');
+  await page.locator('#summary_course_of_events').fill('入力途中の経過');
+  await page.locator('#save-report').click();
+  await expect(page.locator('#header_corporate_number-error')).toBeVisible();
+  await expect(page.locator('#header_corporate_number')).toHaveValue('12345');
+  await expect(page.locator('#summary_course_of_events')).toHaveValue('入力途中の経過');
+  await expect(page.locator('#error-summary')).toBeVisible();
+  await shot(page, 'report-errors');
+
+  // The police report: a date in the future is refused beside the date.
+  await page.goto(`${casePath}/police-report`);
+  await page.locator('#prefecture_code').selectOption('13');
+  await page.locator('#reported_on').fill('2099-01-01');
+  await page.locator('#receipt_number').fill('第123号');
+  await page.locator('#record-police-report').click();
+  await expect(page.locator('#reported_on-error')).toBeVisible();
+  await expect(page.locator('#receipt_number')).toHaveValue('第123号');
+  await expect(page.locator('#prefecture_code')).toHaveValue('13');
+  await shot(page, 'police-report-errors');
+
+  // The thread: an empty message is refused beside the field.
+  await page.goto(`${casePath}/messages`);
+  await page.locator('#send-message').click();
+  await expect(page.locator('#body-error')).toBeVisible();
+
+  // The regulator's inbox: an impossible filter is refused beside its field.
+  const ppc = await session(browser, 'officer@ppc.example');
+  const res = await ppc.page.goto('/inbox?item=9&stage=quick_report');
+  expect(res?.status()).toBe(422);
+  await expect(ppc.page.locator('#item-error')).toBeVisible();
+  await expect(ppc.page.locator('#filter-stage')).toHaveValue('quick_report');
+  await shot(ppc.page, 'inbox-filter-error');
+  await ppc.context.close();
 });

@@ -1316,7 +1316,7 @@ fn choices(name: &str, list: &[FormOption], checked: &[&str], c: &Chrome) -> Vec
 
 fn undecided(name: &str, value: &str, c: &Chrome) -> Choice {
     Choice {
-        id: format!("{name}-none"),
+        id: format!("{name}-unset"),
         value: String::new(),
         label: c.s("report.undecided").to_owned(),
         checked: value.is_empty(),
