@@ -64,6 +64,25 @@ impl FormOptions {
     pub fn label<'a>(list: &'a [FormOption], code: &str) -> Option<&'a FormOption> {
         list.iter().find(|o| o.code == code)
     }
+
+    /// The option list the codes of `field` (a [`ReportContent`] path such as
+    /// `cause.category`) come from; `None` for a free-text field.
+    pub fn list(&self, field: &str) -> Option<&[FormOption]> {
+        Some(match field {
+            "summary.incident" => &self.incident,
+            "summary.certainty" => &self.certainty,
+            "data_items.media" => &self.media,
+            "data_items.kinds" => &self.kinds,
+            "data_items.items" => &self.items,
+            "cause.actor" => &self.cause_actor,
+            "cause.category" => &self.cause,
+            "secondary_harm.status" => &self.secondary_harm,
+            "individual_response.status" => &self.individual_response,
+            "publication.status" => &self.publication,
+            "publication.methods" => &self.publication_method,
+            _ => return None,
+        })
+    }
 }
 
 /// Report stage: 速報, 確報 or 追完.

@@ -385,10 +385,10 @@ async fn report_view_shows_content_and_diff(backend: Backend) {
     for text in [
         "第2版",
         "報告者の氏名又は名称",
-        "（1）概要",
-        "（2）漏えい等が発生し、又は発生したおそれがある個人データの項目",
-        "（4）原因",
-        "（9）その他参考となる事項",
+        "1. 概要",
+        "2. 漏えい等が発生し、又は発生したおそれがある個人データの項目",
+        "4. 原因",
+        "9. その他参考となる事項",
         "発生したおそれがある",
         "電子媒体",
         "顧客情報",
@@ -427,7 +427,7 @@ async fn report_view_shows_content_and_diff(backend: Backend) {
     );
     let row = &diff[diff.find("data-field=\"header.sector\"").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
-    assert!(row.contains("業種") && row.contains("—") && row.contains("小売業"));
+    assert!(row.contains("業種") && row.contains("記入なし") && row.contains("小売業"));
     assert!(!diff.contains("data-field=\"persons.count\""), "unchanged");
 
     // The other case: a 速報 only, no diff, and no police introduction for a mis-sent e-mail.
@@ -445,7 +445,7 @@ async fn report_view_shows_content_and_diff(backend: Backend) {
     let p = ppc.get(&format!("/inbox/{one}")).await;
     assert_eq!(p.status, 200);
     for text in [
-        "(4) Cause",
+        "4. Cause",
         "unauthorized access",
         "Changes from version 1 to version 2",
         "id=\"acknowledge\">Acknowledge</button>",

@@ -6,8 +6,6 @@
 //! Only a regulator's users reach these pages; anyone else (and a case the regulator received
 //! nothing for) gets the same 404 as an absent page.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -18,16 +16,14 @@ use axum_extra::extract::{Form, Query};
 use roei_domain::casework::{self, RegulatorActionRequest};
 use roei_domain::model::{CaseId, OrgKind};
 use roei_domain::records::{PREFECTURES, RegulatorAction, RegulatorActionKind};
-use roei_domain::report::{
-    CURRENT_FORM_VERSION, FieldChange, FormOption, FormOptions, Matter, ReportStage, SubmissionId,
-};
+use roei_domain::report::{CURRENT_FORM_VERSION, FormOptions, ReportStage, SubmissionId};
 use roei_domain::reporting::{self, InboxEntry, InboxFilter, SubmissionView};
 use roei_domain::{DomainError, records};
 use serde::Deserialize;
-use serde_json::Value;
 
-use super::cases::{case_id, items_label, stage_en};
+use super::cases::{case_id, items_label};
 use super::forms::FieldErrors;
+use super::report::{changes_view, fill, matters_view, option_label, stage_label, thousands};
 use super::{Chrome, Lang, Page, redirect, render};
 use crate::AppState;
 
@@ -298,160 +294,6 @@ pub(crate) const TEXT: &[(&str, &str, &str)] = &[
     ),
     ("inbox.yes", "有", "Yes"),
     ("inbox.no", "無", "No"),
-    ("inbox.field.form_version", "様式の版", "Form version"),
-    (
-        "inbox.field.header.reporter_name",
-        "報告者の氏名又は名称",
-        "Reporter",
-    ),
-    ("inbox.field.header.address", "住所・所在地", "Address"),
-    (
-        "inbox.field.header.representative",
-        "代表者の氏名",
-        "Representative",
-    ),
-    (
-        "inbox.field.header.corporate_number",
-        "法人番号",
-        "Corporate number",
-    ),
-    ("inbox.field.header.sector", "業種", "Sector"),
-    (
-        "inbox.field.header.contact_department",
-        "担当部署",
-        "Contact department",
-    ),
-    (
-        "inbox.field.header.contact_name",
-        "担当者",
-        "Contact person",
-    ),
-    ("inbox.field.header.contact_phone", "電話番号", "Phone"),
-    (
-        "inbox.field.header.contact_email",
-        "メールアドレス",
-        "E-mail",
-    ),
-    ("inbox.field.summary.occurred_on", "発生日", "Occurred on"),
-    (
-        "inbox.field.summary.discovered_on",
-        "発覚日",
-        "Discovered on",
-    ),
-    ("inbox.field.summary.incident", "発生事案", "What happened"),
-    (
-        "inbox.field.summary.certainty",
-        "発生したか、そのおそれか",
-        "Occurred or suspected",
-    ),
-    ("inbox.field.summary.discoverer", "発見者", "Discovered by"),
-    (
-        "inbox.field.summary.applicable_items",
-        "規則7条（43条）各号該当性",
-        "Items of Rule 7 (43)",
-    ),
-    (
-        "inbox.field.summary.has_entruster",
-        "委託元の有無",
-        "Has an entruster",
-    ),
-    (
-        "inbox.field.summary.has_entrustee",
-        "委託先の有無",
-        "Has an entrustee",
-    ),
-    (
-        "inbox.field.summary.course_of_events",
-        "事実経過",
-        "Course of events",
-    ),
-    (
-        "inbox.field.summary.external_investigation",
-        "外部機関による調査の実施状況",
-        "External investigation",
-    ),
-    ("inbox.field.data_items.media", "媒体", "Media"),
-    (
-        "inbox.field.data_items.media_other",
-        "媒体（その他）",
-        "Media (other)",
-    ),
-    ("inbox.field.data_items.kinds", "種類", "Kinds"),
-    (
-        "inbox.field.data_items.kinds_other",
-        "種類（その他）",
-        "Kinds (other)",
-    ),
-    ("inbox.field.data_items.items", "項目", "Items"),
-    (
-        "inbox.field.data_items.items_other",
-        "項目（その他）",
-        "Items (other)",
-    ),
-    ("inbox.field.persons.count", "人数", "Number of persons"),
-    (
-        "inbox.field.persons.with_card",
-        "うちクレジットカード情報を含む人数",
-        "Of whom with card data",
-    ),
-    ("inbox.field.cause.actor", "主体", "Caused by"),
-    ("inbox.field.cause.category", "原因", "Cause"),
-    (
-        "inbox.field.cause.category_other",
-        "原因（その他）",
-        "Cause (other)",
-    ),
-    (
-        "inbox.field.cause.attack_point",
-        "攻撃箇所",
-        "Point of attack",
-    ),
-    (
-        "inbox.field.cause.attack_method",
-        "攻撃手法",
-        "Method of attack",
-    ),
-    ("inbox.field.cause.details", "詳細", "Details"),
-    (
-        "inbox.field.secondary_harm.status",
-        "有無",
-        "Secondary harm",
-    ),
-    ("inbox.field.secondary_harm.details", "内容", "Details"),
-    (
-        "inbox.field.individual_response.status",
-        "実施状況",
-        "Status",
-    ),
-    ("inbox.field.individual_response.details", "詳細", "Details"),
-    (
-        "inbox.field.publication.status",
-        "事案の公表",
-        "Publication",
-    ),
-    (
-        "inbox.field.publication.date",
-        "公表日（予定日）",
-        "Date (planned)",
-    ),
-    ("inbox.field.publication.methods", "公表の方法", "Methods"),
-    (
-        "inbox.field.publication.methods_other",
-        "公表の方法（その他）",
-        "Methods (other)",
-    ),
-    ("inbox.field.publication.text", "公表文", "Announcement"),
-    (
-        "inbox.field.prevention.done",
-        "実施済の措置",
-        "Measures taken",
-    ),
-    (
-        "inbox.field.prevention.planned",
-        "今後実施予定の措置及び完了時期",
-        "Measures planned and when",
-    ),
-    ("inbox.field.other", "その他参考となる事項", "Other matters"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -469,40 +311,6 @@ fn require_regulator(page: &Page) -> Result<(), DomainError> {
         Ok(())
     } else {
         Err(DomainError::NotFound)
-    }
-}
-
-/// `{n}` (and `{p}`, `{stage}`) filled into a text.
-fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
-    pairs.iter().fold(template.to_owned(), |s, (k, v)| {
-        s.replace(&format!("{{{k}}}"), v)
-    })
-}
-
-/// `1,500`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-fn stage_label(stage: ReportStage, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => stage.ja(),
-        Lang::En => stage_en(stage.as_str()),
-    }
-}
-
-fn option_label(o: &FormOption, lang: Lang) -> &str {
-    match lang {
-        Lang::Ja => &o.ja,
-        Lang::En => &o.en,
     }
 }
 
@@ -917,222 +725,6 @@ fn inbox_url(f: &InboxForm) -> String {
 // ---------------------------------------------------------------------------------------------
 // The report view.
 
-/// The fields of the report in the form's order: (matter number, field path).
-const FIELDS: &[(u8, &str)] = &[
-    (0, "header.reporter_name"),
-    (0, "header.address"),
-    (0, "header.representative"),
-    (0, "header.corporate_number"),
-    (0, "header.sector"),
-    (0, "header.contact_department"),
-    (0, "header.contact_name"),
-    (0, "header.contact_phone"),
-    (0, "header.contact_email"),
-    (1, "summary.occurred_on"),
-    (1, "summary.discovered_on"),
-    (1, "summary.incident"),
-    (1, "summary.certainty"),
-    (1, "summary.discoverer"),
-    (1, "summary.applicable_items"),
-    (1, "summary.has_entruster"),
-    (1, "summary.has_entrustee"),
-    (1, "summary.course_of_events"),
-    (1, "summary.external_investigation"),
-    (2, "data_items.media"),
-    (2, "data_items.media_other"),
-    (2, "data_items.kinds"),
-    (2, "data_items.kinds_other"),
-    (2, "data_items.items"),
-    (2, "data_items.items_other"),
-    (3, "persons.count"),
-    (3, "persons.with_card"),
-    (4, "cause.actor"),
-    (4, "cause.category"),
-    (4, "cause.category_other"),
-    (4, "cause.attack_point"),
-    (4, "cause.attack_method"),
-    (4, "cause.details"),
-    (5, "secondary_harm.status"),
-    (5, "secondary_harm.details"),
-    (6, "individual_response.status"),
-    (6, "individual_response.details"),
-    (7, "publication.status"),
-    (7, "publication.date"),
-    (7, "publication.methods"),
-    (7, "publication.methods_other"),
-    (7, "publication.text"),
-    (8, "prevention.done"),
-    (8, "prevention.planned"),
-    (9, "other"),
-];
-
-const MATTERS: [Matter; 10] = [
-    Matter::Header,
-    Matter::Summary,
-    Matter::DataItems,
-    Matter::Persons,
-    Matter::Cause,
-    Matter::SecondaryHarm,
-    Matter::IndividualResponse,
-    Matter::Publication,
-    Matter::Prevention,
-    Matter::Other,
-];
-
-/// `（4）原因` / `(4) cause`; the header is `報告者`.
-fn matter_title(n: u8, lang: Lang) -> String {
-    let Some(m) = MATTERS.iter().find(|m| m.number() == n) else {
-        return n.to_string();
-    };
-    match (n, lang) {
-        (0, Lang::Ja) => m.ja().to_owned(),
-        (0, Lang::En) => "Reporter".to_owned(),
-        (_, Lang::Ja) => format!("（{n}）{}", m.ja()),
-        (_, Lang::En) => {
-            let en = m.en();
-            let mut chars = en.chars();
-            let first = chars.next().map(|ch| ch.to_uppercase().collect::<String>());
-            format!("({n}) {}{}", first.unwrap_or_default(), chars.as_str())
-        }
-    }
-}
-
-/// The label of a field path, or the path itself when roei has no label for it.
-fn field_label(path: &str, c: &Chrome) -> String {
-    let key = format!("inbox.field.{path}");
-    if TEXT.iter().any(|(k, _, _)| *k == key) {
-        c.s(&key).to_owned()
-    } else {
-        path.to_owned()
-    }
-}
-
-/// The option list a field's codes come from.
-fn list_of<'a>(path: &str, o: &'a FormOptions) -> Option<&'a [FormOption]> {
-    Some(match path {
-        "summary.incident" => &o.incident,
-        "summary.certainty" => &o.certainty,
-        "data_items.media" => &o.media,
-        "data_items.kinds" => &o.kinds,
-        "data_items.items" => &o.items,
-        "cause.actor" => &o.cause_actor,
-        "cause.category" => &o.cause,
-        "secondary_harm.status" => &o.secondary_harm,
-        "individual_response.status" => &o.individual_response,
-        "publication.status" => &o.publication,
-        "publication.methods" => &o.publication_method,
-        _ => return None,
-    })
-}
-
-/// A field's value as the reader should see it: option codes as their labels, dates as dates,
-/// items as `3号・4号`, yes/no as 有/無, empty as "—".
-fn value_text(path: &str, v: &Value, opts: Option<&FormOptions>, c: &Chrome) -> String {
-    let list = opts.and_then(|o| list_of(path, o));
-    let code = |s: &str| -> String {
-        list.and_then(|l| FormOptions::label(l, s))
-            .map_or_else(|| s.to_owned(), |o| option_label(o, c.lang).to_owned())
-    };
-    match v {
-        Value::Null => "—".to_owned(),
-        Value::Bool(b) => c.s(if *b { "inbox.yes" } else { "inbox.no" }).to_owned(),
-        Value::Number(n) if path == "persons.count" || path == "persons.with_card" => {
-            n.as_u64().map_or_else(|| n.to_string(), thousands)
-        }
-        Value::Number(n) => n.to_string(),
-        Value::String(s) if s.is_empty() => "—".to_owned(),
-        Value::String(s) => match s.parse::<jiff::civil::Date>() {
-            Ok(d)
-                if matches!(
-                    path,
-                    "summary.occurred_on" | "summary.discovered_on" | "publication.date"
-                ) =>
-            {
-                c.date(d)
-            }
-            _ => code(s),
-        },
-        Value::Array(a) if a.is_empty() => "—".to_owned(),
-        Value::Array(a) if path == "summary.applicable_items" => {
-            let items: Vec<u8> = a
-                .iter()
-                .filter_map(Value::as_u64)
-                .filter_map(|n| u8::try_from(n).ok())
-                .collect();
-            items_label(&items, c.lang)
-        }
-        Value::Array(a) => a
-            .iter()
-            .map(|x| match x {
-                Value::String(s) => code(s),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(if c.is_ja() { "、" } else { ", " }),
-        Value::Object(_) => v.to_string(),
-    }
-}
-
-/// One field of the latest version.
-#[derive(Debug)]
-pub struct FieldView {
-    pub path: &'static str,
-    pub label: String,
-    pub value: String,
-}
-
-/// One of the nine matters (or the header) of the latest version.
-#[derive(Debug)]
-pub struct MatterView {
-    pub number: u8,
-    pub title: String,
-    pub fields: Vec<FieldView>,
-}
-
-fn matters_view(
-    flat: &BTreeMap<String, Value>,
-    opts: Option<&FormOptions>,
-    c: &Chrome,
-) -> Vec<MatterView> {
-    (0..=9u8)
-        .map(|n| MatterView {
-            number: n,
-            title: matter_title(n, c.lang),
-            fields: FIELDS
-                .iter()
-                .filter(|(m, _)| *m == n)
-                .map(|(_, path)| FieldView {
-                    path,
-                    label: field_label(path, c),
-                    value: value_text(path, flat.get(*path).unwrap_or(&Value::Null), opts, c),
-                })
-                .collect(),
-        })
-        .collect()
-}
-
-/// One changed field.
-#[derive(Debug)]
-pub struct ChangeView {
-    pub matter: u8,
-    pub matter_title: String,
-    pub field: String,
-    pub label: String,
-    pub before: String,
-    pub after: String,
-}
-
-fn change_view(ch: &FieldChange, opts: Option<&FormOptions>, c: &Chrome) -> ChangeView {
-    ChangeView {
-        matter: ch.matter,
-        matter_title: matter_title(ch.matter, c.lang),
-        field: ch.field.clone(),
-        label: field_label(&ch.field, c),
-        before: value_text(&ch.field, &ch.before, opts, c),
-        after: value_text(&ch.field, &ch.after, opts, c),
-    }
-}
-
 /// A submitted version with its changes from the one before.
 #[derive(Debug)]
 pub struct VersionView {
@@ -1143,7 +735,7 @@ pub struct VersionView {
     pub acknowledged_at: Option<String>,
     /// The caption of the changes table (none for the first version).
     pub changes_caption: Option<String>,
-    pub changes: Vec<ChangeView>,
+    pub changes: Vec<super::report::ChangeView>,
 }
 
 /// A regulator action, in the list.
@@ -1222,7 +814,7 @@ struct ReportPage<'a> {
     latest_stage: &'static str,
     latest_submitted_at: String,
     form_version: String,
-    matters: Vec<MatterView>,
+    matters: Vec<super::report::MatterView>,
     versions: Vec<VersionView>,
     actions: Vec<ActionView>,
     messages: Vec<MessageView>,
@@ -1251,7 +843,6 @@ fn versions_view(subs: &[SubmissionView], c: &Chrome) -> Vec<VersionView> {
         .enumerate()
         .map(|(i, s)| {
             let sub = &s.submission;
-            let opts = FormOptions::get(&sub.content.form_version);
             VersionView {
                 seq: sub.seq,
                 name: version_name(sub.seq, c),
@@ -1267,11 +858,7 @@ fn versions_view(subs: &[SubmissionView], c: &Chrome) -> Vec<VersionView> {
                         ],
                     )
                 }),
-                changes: s
-                    .changes
-                    .iter()
-                    .map(|ch| change_view(ch, opts, c))
-                    .collect(),
+                changes: changes_view(&s.changes, &sub.content.form_version, c),
             }
         })
         .collect()
@@ -1338,7 +925,6 @@ async fn report_response(
     );
     let actions = casework::regulator_actions(store, &page.actor, id).await?;
     let messages = casework::messages(store, &page.actor, id).await?;
-    let opts = FormOptions::get(&latest.content.form_version);
     let ack_target = subs
         .iter()
         .rev()
@@ -1389,7 +975,7 @@ async fn report_response(
         latest_stage: stage_label(latest.stage, c.lang),
         latest_submitted_at: c.moment(latest.submitted_at),
         form_version: latest.content.form_version.clone(),
-        matters: matters_view(&latest.content.flatten(), opts, c),
+        matters: matters_view(&latest.content, c.s("report.blank"), "", c),
         versions: versions_view(&subs, c),
         actions: actions.iter().map(|a| action_view(a, &subs, c)).collect(),
         messages,
@@ -1587,37 +1173,5 @@ async fn post_message(
             }
             None => page.fail(&e),
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_field_has_a_label_in_both_languages() {
-        for (_, path) in FIELDS {
-            let key = format!("inbox.field.{path}");
-            assert!(
-                TEXT.iter().any(|(k, _, _)| *k == key),
-                "no label for {path}"
-            );
-        }
-    }
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1500), "1,500");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
-
-    #[test]
-    fn fill_replaces_placeholders() {
-        assert_eq!(
-            fill("確報期限超過 {n}日", &[("n", "3")]),
-            "確報期限超過 3日"
-        );
     }
 }

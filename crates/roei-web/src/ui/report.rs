@@ -120,6 +120,7 @@ pub(crate) const TEXT: &[(&str, &str, &str)] = &[
         "Measures to prevent recurrence",
     ),
     ("report.matter.9", "その他参考となる事項", "Other matters"),
+    ("report.f.form_version", "様式の版", "Form version"),
     (
         "report.f.header.reporter_name",
         "報告者の氏名又は名称",
@@ -785,7 +786,7 @@ fn is_control(name: &str) -> bool {
     all_paths().any(|(_, p)| control_of(p) == name)
 }
 
-fn field_label(path: &str, c: &Chrome) -> String {
+pub(crate) fn field_label(path: &str, c: &Chrome) -> String {
     let key = format!("report.f.{path}");
     if TEXT.iter().any(|(k, _, _)| *k == key) {
         c.s(&key).to_owned()
@@ -795,7 +796,7 @@ fn field_label(path: &str, c: &Chrome) -> String {
 }
 
 /// `1. 概要`; the header is `報告者`.
-fn matter_title(n: u8, c: &Chrome) -> String {
+pub(crate) fn matter_title(n: u8, c: &Chrome) -> String {
     let title = c.s(&format!("report.matter.{n}"));
     if n == 0 {
         title.to_owned()
@@ -804,31 +805,13 @@ fn matter_title(n: u8, c: &Chrome) -> String {
     }
 }
 
-fn options_of(version: &str) -> &'static FormOptions {
+pub(crate) fn options_of(version: &str) -> &'static FormOptions {
     FormOptions::get(version)
         .or_else(|| FormOptions::get(CURRENT_FORM_VERSION))
         .expect("the current form version's options exist")
 }
 
-/// The option list a field's codes come from.
-fn list_of<'a>(path: &str, o: &'a FormOptions) -> Option<&'a [FormOption]> {
-    Some(match path {
-        "summary.incident" => &o.incident,
-        "summary.certainty" => &o.certainty,
-        "data_items.media" => &o.media,
-        "data_items.kinds" => &o.kinds,
-        "data_items.items" => &o.items,
-        "cause.actor" => &o.cause_actor,
-        "cause.category" => &o.cause,
-        "secondary_harm.status" => &o.secondary_harm,
-        "individual_response.status" => &o.individual_response,
-        "publication.status" => &o.publication,
-        "publication.methods" => &o.publication_method,
-        _ => return None,
-    })
-}
-
-fn option_label(o: &FormOption, lang: Lang) -> &str {
+pub(crate) fn option_label(o: &FormOption, lang: Lang) -> &str {
     match lang {
         Lang::Ja => &o.ja,
         Lang::En => &o.en,
@@ -843,14 +826,14 @@ fn item_label(n: u8, public: bool, c: &Chrome) -> &'static str {
     }
 }
 
-fn stage_label(stage: ReportStage, lang: Lang) -> &'static str {
+pub(crate) fn stage_label(stage: ReportStage, lang: Lang) -> &'static str {
     match lang {
         Lang::Ja => stage.ja(),
         Lang::En => stage_en(stage.as_str()),
     }
 }
 
-fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
+pub(crate) fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
     let mut out = template.to_owned();
     for (k, v) in pairs {
         out = out.replace(&format!("{{{k}}}"), v);
@@ -1327,7 +1310,7 @@ fn control(d: &Def, form: &ReportForm, errors: &FieldErrors, public: bool, c: &C
     let name = control_of(d.path);
     let opts = options_of(&form.form_version);
     let value = form.text(d.path).to_owned();
-    let list = list_of(d.path, opts).unwrap_or_default();
+    let list = opts.list(d.path).unwrap_or_default();
     let (kind, choices) = match d.kind {
         Kind::Text => ("text", Vec::new()),
         Kind::Long => ("textarea", Vec::new()),
@@ -1484,8 +1467,8 @@ fn error_summary(errors: &FieldErrors, c: &Chrome) -> Vec<(String, String)> {
 
 /// A field's value as the reader sees it: option codes as labels, dates as dates, items as
 /// `3号・4号`, yes/no as 有/無; `None` when blank.
-fn value_text(path: &str, v: &Value, opts: &FormOptions, c: &Chrome) -> Option<String> {
-    let list = list_of(path, opts);
+pub(crate) fn value_text(path: &str, v: &Value, opts: &FormOptions, c: &Chrome) -> Option<String> {
+    let list = opts.list(path);
     let code = |s: &str| -> String {
         list.and_then(|l| FormOptions::label(l, s))
             .map_or_else(|| s.to_owned(), |o| option_label(o, c.lang).to_owned())
@@ -1528,7 +1511,7 @@ fn value_text(path: &str, v: &Value, opts: &FormOptions, c: &Chrome) -> Option<S
 }
 
 /// `1,500`.
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
@@ -1541,7 +1524,7 @@ fn thousands(n: u64) -> String {
 }
 
 /// The changes in the form's order (the header first, then matters 1–9).
-fn changes_view(changes: &[FieldChange], version: &str, c: &Chrome) -> Vec<ChangeView> {
+pub(crate) fn changes_view(changes: &[FieldChange], version: &str, c: &Chrome) -> Vec<ChangeView> {
     let order = |field: &str| {
         all_paths()
             .position(|(_, p)| p == field)
@@ -1558,6 +1541,9 @@ fn changes_view(changes: &[FieldChange], version: &str, c: &Chrome) -> Vec<Chang
 /// One field of a read-only version.
 #[derive(Debug)]
 pub struct FieldView {
+    /// The content path (`cause.category`).
+    pub path: &'static str,
+    /// The editor's control name (`cause_category`).
     pub name: String,
     pub label: String,
     pub value: String,
@@ -1575,7 +1561,12 @@ pub struct MatterView {
 }
 
 /// The whole content, read-only; blank fields read `blank`.
-fn matters_view(content: &ReportContent, blank: &str, prefix: &str, c: &Chrome) -> Vec<MatterView> {
+pub(crate) fn matters_view(
+    content: &ReportContent,
+    blank: &str,
+    prefix: &str,
+    c: &Chrome,
+) -> Vec<MatterView> {
     let flat: BTreeMap<String, Value> = content.flatten();
     let opts = options_of(&content.form_version);
     (0..=9u8)
@@ -1588,6 +1579,7 @@ fn matters_view(content: &ReportContent, blank: &str, prefix: &str, c: &Chrome) 
                 .map(|(_, p)| {
                     let v = value_text(p, flat.get(p).unwrap_or(&Value::Null), opts, c);
                     FieldView {
+                        path: p,
                         name: control_of(p),
                         label: field_label(p, c),
                         blank: v.is_none(),
@@ -2239,6 +2231,14 @@ mod tests {
         for n in 0..=9 {
             assert!(keys.contains(format!("report.matter.{n}").as_str()));
         }
+    }
+
+    #[test]
+    fn fill_replaces_placeholders() {
+        assert_eq!(
+            fill("確報期限超過 {n}日", &[("n", "3")]),
+            "確報期限超過 3日"
+        );
     }
 
     #[test]
