@@ -8,7 +8,11 @@ use uuid::Uuid;
 
 use crate::DomainError;
 use crate::audit::AuditDraft;
-use crate::model::{CaseId, DeterminationRecord, IncidentCase, OrgId, OrgKind, truncate};
+use std::collections::HashMap;
+
+use crate::model::{
+    CaseId, DeterminationRecord, IncidentCase, OrgId, OrgKind, Organisation, UserId, truncate,
+};
 use crate::records::{
     EntrusterNotice, Message, PoliceReport, RegulatorAction, RegulatorActionKind, prefecture,
 };
@@ -131,6 +135,77 @@ pub async fn notify_entruster(
         None => operator_case(store, actor, case_id).await?,
     };
     Ok((notice, case))
+}
+
+/// The organisations the actor's organisation is entrustee of (its 委託元 in roei), for the
+/// notice form.
+pub async fn entrusters(
+    store: &dyn Store,
+    actor: &Actor,
+) -> Result<Vec<Organisation>, DomainError> {
+    actor.require_operator()?;
+    let mut out = Vec::new();
+    for id in store.entrusters_of(actor.org.id).await? {
+        out.extend(store.organisation(id).await?);
+    }
+    Ok(out)
+}
+
+/// A notice received, with the name of the entrustee that sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedNotice {
+    pub notice: EntrusterNotice,
+    pub from: String,
+}
+
+/// The notices an entruster received, each with its sender's name.
+pub async fn received_entruster_notices_named(
+    store: &dyn Store,
+    actor: &Actor,
+) -> Result<Vec<ReceivedNotice>, DomainError> {
+    let notices = received_entruster_notices(store, actor).await?;
+    let mut names = Names::default();
+    let mut out = Vec::with_capacity(notices.len());
+    for notice in notices {
+        let from = names.org(store, notice.org_id).await?;
+        out.push(ReceivedNotice { notice, from });
+    }
+    Ok(out)
+}
+
+/// Names of users and organisations, each looked up once.
+#[derive(Default)]
+struct Names {
+    users: HashMap<UserId, String>,
+    orgs: HashMap<OrgId, String>,
+}
+
+impl Names {
+    async fn user(&mut self, store: &dyn Store, id: UserId) -> Result<String, DomainError> {
+        if let Some(n) = self.users.get(&id) {
+            return Ok(n.clone());
+        }
+        let n = store
+            .user(id)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        self.users.insert(id, n.clone());
+        Ok(n)
+    }
+
+    async fn org(&mut self, store: &dyn Store, id: OrgId) -> Result<String, DomainError> {
+        if let Some(n) = self.orgs.get(&id) {
+            return Ok(n.clone());
+        }
+        let n = store
+            .organisation(id)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        self.orgs.insert(id, n.clone());
+        Ok(n)
+    }
 }
 
 /// The notices an entruster received from its entrustees.
@@ -325,6 +400,36 @@ pub async fn messages(
         }
     }
     Ok(store.messages(case_id).await?)
+}
+
+/// A message with the names of its author and the author's organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadMessage {
+    pub message: Message,
+    pub author_name: String,
+    pub author_org_name: String,
+}
+
+/// The case's thread, oldest first, with who wrote each message (for the same readers as
+/// [`messages`]).
+pub async fn thread(
+    store: &dyn Store,
+    actor: &Actor,
+    case_id: CaseId,
+) -> Result<Vec<ThreadMessage>, DomainError> {
+    let msgs = messages(store, actor, case_id).await?;
+    let mut names = Names::default();
+    let mut out = Vec::with_capacity(msgs.len());
+    for message in msgs {
+        let author_name = names.user(store, message.author).await?;
+        let author_org_name = names.org(store, message.author_org).await?;
+        out.push(ThreadMessage {
+            message,
+            author_name,
+            author_org_name,
+        });
+    }
+    Ok(out)
 }
 
 /// A regulator action to record.

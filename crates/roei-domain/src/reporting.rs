@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 use crate::audit::AuditDraft;
-use crate::model::{CaseId, CaseStatus, DeterminationRecord, OrgId, OrgKind, truncate};
+use crate::model::{
+    CaseId, CaseStatus, DeterminationRecord, IncidentCase, OrgId, OrgKind, truncate,
+};
 use crate::records::{CaseOverview, InboxRow};
 use crate::report::{
     FieldChange, Missing, ReportContent, ReportDraft, ReportStage, Submission, SubmissionId, diff,
@@ -473,6 +475,41 @@ pub async fn board(
             ))
     });
     Ok(cards)
+}
+
+/// One case of the incident register: the case, its latest determination and the stages
+/// submitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterEntry {
+    pub case: IncidentCase,
+    pub latest: DeterminationRecord,
+    pub stages: Vec<ReportStage>,
+}
+
+/// The incident register: every case of the actor's organisation, open or closed, reportable or
+/// not, newest known first, with its latest determination (the reasoning) and the stages sent.
+pub async fn register(store: &dyn Store, actor: &Actor) -> Result<Vec<RegisterEntry>, DomainError> {
+    actor.require_operator()?;
+    let mut cases = store.list_cases(actor.org.id).await?;
+    cases.sort_by_key(|c| std::cmp::Reverse(c.known_on));
+    let mut out = Vec::with_capacity(cases.len());
+    for case in cases {
+        let Some(latest) = store.determinations(actor.org.id, case.id).await?.pop() else {
+            continue;
+        };
+        let stages = store
+            .submissions(case.id)
+            .await?
+            .iter()
+            .map(|s| s.stage)
+            .collect();
+        out.push(RegisterEntry {
+            case,
+            latest,
+            stages,
+        });
+    }
+    Ok(out)
 }
 
 /// Filters of the regulator's inbox; every field is optional.

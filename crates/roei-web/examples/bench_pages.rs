@@ -78,19 +78,9 @@ fn parse_args() -> anyhow::Result<Args> {
         requests: 20_000,
     };
     let mut backend = None;
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it
-            .next()
-            .with_context(|| format!("{flag} needs a value\n{usage}"))?;
+    for (flag, value) in bench::flag_pairs(usage)? {
         match flag.as_str() {
-            "--backend" => {
-                backend = Some(match value.as_str() {
-                    "sqlite" => Backend::Sqlite,
-                    "postgres" => Backend::Postgres,
-                    _ => bail!("unknown backend {value:?}\n{usage}"),
-                });
-            }
+            "--backend" => backend = Some(bench::parse_backend(&value, usage)?),
             "--users" => args.users = value.parse().context("--users")?,
             "--cases" => args.cases = value.parse().context("--cases")?,
             "--orgs" => args.orgs = value.parse().context("--orgs")?,

@@ -99,19 +99,9 @@ fn parse_args() -> anyhow::Result<Args> {
         pg_sample_ms: 20,
     };
     let mut backend = None;
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it
-            .next()
-            .with_context(|| format!("{flag} needs a value\n{usage}"))?;
+    for (flag, value) in bench::flag_pairs(usage)? {
         match flag.as_str() {
-            "--backend" => {
-                backend = Some(match value.as_str() {
-                    "sqlite" => Backend::Sqlite,
-                    "postgres" => Backend::Postgres,
-                    _ => bail!("unknown backend {value:?}\n{usage}"),
-                });
-            }
+            "--backend" => backend = Some(bench::parse_backend(&value, usage)?),
             "--clients" => args.clients = value.parse().context("--clients")?,
             "--submissions" => args.submissions = value.parse().context("--submissions")?,
             "--pg-sample-ms" => args.pg_sample_ms = value.parse().context("--pg-sample-ms")?,

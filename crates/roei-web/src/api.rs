@@ -152,11 +152,7 @@ async fn login(
 }
 
 pub(crate) fn session_cookie(st: &AppState, token: &str) -> HeaderValue {
-    let secure = if st.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = st.config.secure_attr();
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
         accounts::SESSION_LIFETIME.as_secs()

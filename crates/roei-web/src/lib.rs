@@ -43,6 +43,13 @@ pub struct WebConfig {
     pub demo_password: String,
 }
 
+impl WebConfig {
+    /// The `; Secure` attribute every cookie carries when cookies are marked Secure.
+    pub fn secure_attr(&self) -> &'static str {
+        if self.secure_cookies { "; Secure" } else { "" }
+    }
+}
+
 /// A login the demo's login page shows.
 #[derive(Debug, Clone)]
 pub struct DemoLogin {

@@ -648,8 +648,11 @@ async fn acknowledge_police_introduction_and_messages(backend: Backend) {
     let mine = t.find("侵入経路について追加でご報告ください。").unwrap();
     let theirs = t.find("VPN機器の脆弱性と判明しました。").unwrap();
     assert!(mine < theirs, "oldest first");
-    assert!(t.contains("<li class=\"mine\"><p class=\"meta\">個人情報保護委員会 —"));
-    assert!(t.contains("<li><p class=\"meta\">株式会社エー —"));
+    // Each message names its author and the author's organisation.
+    assert!(t.contains(
+        "<li class=\"mine\"><p class=\"meta\">個人情報保護委員会 member（個人情報保護委員会） —"
+    ));
+    assert!(t.contains("<li><p class=\"meta\">株式会社エー member（株式会社エー） —"));
 
     // The audit chain holds what the pages did.
     let events = server.db.store.audit_events(0, 100_000).await.unwrap();

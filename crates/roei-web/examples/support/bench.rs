@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use axum::Router;
 use sqlx::postgres::PgConnectOptions;
 use tokio::sync::oneshot;
@@ -95,4 +95,26 @@ pub fn admin_options() -> anyhow::Result<PgConnectOptions> {
         .or_else(|_| std::env::var("ROEI_TEST_DATABASE_URL"))
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
     PgConnectOptions::from_str(&url).with_context(|| format!("bad PostgreSQL URL {url:?}"))
+}
+
+/// The command line as `--flag value` pairs (every flag takes a value).
+pub fn flag_pairs(usage: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it
+            .next()
+            .with_context(|| format!("{flag} needs a value\n{usage}"))?;
+        out.push((flag, value));
+    }
+    Ok(out)
+}
+
+/// `--backend sqlite|postgres`.
+pub fn parse_backend(value: &str, usage: &str) -> anyhow::Result<Backend> {
+    Ok(match value {
+        "sqlite" => Backend::Sqlite,
+        "postgres" => Backend::Postgres,
+        _ => bail!("unknown backend {value:?}\n{usage}"),
+    })
 }

@@ -44,19 +44,16 @@ pub fn router() -> Router<AppState> {
         .route("/home", get(police_home))
 }
 
-fn csrf_cookie(token: &str) -> HeaderValue {
+fn csrf_cookie(st: &AppState, token: &str) -> HeaderValue {
     HeaderValue::from_str(&format!(
-        "{LOGIN_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600"
+        "{LOGIN_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{}",
+        st.config.secure_attr()
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 fn accounts_cookie(st: &AppState, tokens: &[String]) -> HeaderValue {
-    let secure = if st.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = st.config.secure_attr();
     let max_age = if tokens.is_empty() {
         0
     } else {
@@ -144,7 +141,7 @@ fn login_response(
             error,
         },
     );
-    res.headers_mut().append(SET_COOKIE, csrf_cookie(&csrf));
+    res.headers_mut().append(SET_COOKIE, csrf_cookie(st, &csrf));
     res
 }
 
@@ -320,6 +317,7 @@ struct SetupForm {
 }
 
 fn setup_response(
+    st: &AppState,
     c: &Chrome,
     status: StatusCode,
     form: &SetupForm,
@@ -337,7 +335,7 @@ fn setup_response(
             open,
         },
     );
-    res.headers_mut().append(SET_COOKIE, csrf_cookie(&csrf));
+    res.headers_mut().append(SET_COOKIE, csrf_cookie(st, &csrf));
     res
 }
 
@@ -350,7 +348,7 @@ async fn setup_page(State(st): State<AppState>, parts: Parts) -> Response {
                 regime: "private".into(),
                 ..SetupForm::default()
             };
-            setup_response(&c, StatusCode::OK, &form, FieldErrors::default(), open)
+            setup_response(&st, &c, StatusCode::OK, &form, FieldErrors::default(), open)
         }
         Err(e) => super::fail(&c, &e),
     }
@@ -367,7 +365,7 @@ async fn setup_submit(
     if !expected.is_some_and(|e| !e.is_empty() && constant_time_eq(&e, &form.csrf_token)) {
         let mut errors = FieldErrors::default();
         errors.add("form", c.s("error.csrf"));
-        return setup_response(&c, StatusCode::FORBIDDEN, &form, errors, true);
+        return setup_response(&st, &c, StatusCode::FORBIDDEN, &form, errors, true);
     }
     let mut errors = FieldErrors::default();
     let kind = match form.org_kind.as_str() {
@@ -401,7 +399,14 @@ async fn setup_submit(
         );
     }
     let Some(kind) = kind.filter(|_| errors.is_empty()) else {
-        return setup_response(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, errors, true);
+        return setup_response(
+            &st,
+            &c,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form,
+            errors,
+            true,
+        );
     };
     let result = accounts::first_run_setup(
         &*st.store,
@@ -418,6 +423,7 @@ async fn setup_submit(
         Ok(_) => {}
         Err(roei_domain::DomainError::Conflict(_)) => {
             return setup_response(
+                &st,
                 &c,
                 StatusCode::CONFLICT,
                 &form,
@@ -431,7 +437,14 @@ async fn setup_submit(
                 "display_name" => "admin_name".to_owned(),
                 other => other.to_owned(),
             }) {
-                return setup_response(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, errors, true);
+                return setup_response(
+                    &st,
+                    &c,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &form,
+                    errors,
+                    true,
+                );
             }
             return super::fail(&c, &e);
         }
@@ -468,11 +481,7 @@ struct Prefs {
 /// Sets the language or the 和暦 display and returns to the page.
 async fn prefs(State(st): State<AppState>, Query(p): Query<Prefs>) -> Response {
     let mut res = redirect(safe_back(&p.back));
-    let secure = if st.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = st.config.secure_attr();
     let year = 365 * 24 * 3600;
     if matches!(p.lang.as_str(), "ja" | "en")
         && let Ok(v) = HeaderValue::from_str(&format!(

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum_extra::extract::Form;
@@ -1001,27 +1001,13 @@ fn interview_response(
         .map(|a| question_view(a, form, &errors, c))
         .collect();
     // The summary follows the form's order and names each field.
-    let mut summary: Vec<(usize, String, String)> = Vec::new();
-    for (field, message) in &errors.0 {
-        let (pos, label) = if field == "title" {
-            (0, c.s("interview.case_title"))
-        } else {
-            questions
-                .iter()
-                .position(|q| q.field == field)
-                .map_or((usize::MAX, ""), |i| (i + 1, questions[i].label))
-        };
-        if !summary.iter().any(|(_, f, _)| f == field) {
-            let text = if label.is_empty() {
-                message.clone()
-            } else {
-                format!("{label}: {message}")
-            };
-            summary.push((pos, field.clone(), text));
+    let summary = errors.summary(|field| {
+        if field == "title" {
+            return Some((0, c.s("interview.case_title").to_owned()));
         }
-    }
-    summary.sort_by_key(|(pos, _, _)| *pos);
-    let summary = summary.into_iter().map(|(_, f, t)| (f, t)).collect();
+        let i = questions.iter().position(|q| q.field == field)?;
+        Some((i + 1, questions[i].label.to_owned()))
+    });
     render(
         status,
         &InterviewPage {
@@ -1039,14 +1025,16 @@ fn interview_response(
     )
 }
 
-/// The checks a save adds to the preview's: a title, at least one event, the facts' own rules.
-fn validate_for_save(
+/// What a save refuses beyond the answers' own errors (`parsed`, which the page shows anyway):
+/// a missing title, no event, the facts' cross-field rules.
+fn save_errors(
     form: &FactsForm,
     facts: &Facts,
-    errors: &mut FieldErrors,
+    parsed: &FieldErrors,
     need_title: bool,
     c: &Chrome,
-) {
+) -> FieldErrors {
+    let mut errors = FieldErrors::default();
     if need_title && form.title.trim().is_empty() {
         errors.add(
             "title",
@@ -1057,14 +1045,16 @@ fn validate_for_save(
             },
         );
     }
-    if facts.events.is_empty() && !errors.has("events") {
+    if facts.events.is_empty() && !parsed.has("events") {
         errors.add("events", c.s("error.events_required"));
     }
     if errors.is_empty()
+        && parsed.is_empty()
         && let Err(e) = facts.validate()
     {
         errors.add(e.field, e.problem);
     }
+    errors
 }
 
 async fn new_case(page: Page) -> Response {
@@ -1106,11 +1096,9 @@ async fn new_case_post(
         return redo(StatusCode::OK, FieldErrors::default());
     }
     let regime = page.actor.org.regime.unwrap_or_default();
-    let (facts, _, mut errors) = interview_state(&form, regime, page.c.today, &page.c);
-    validate_for_save(&form, &facts, &mut errors, true, &page.c);
-    if !errors.is_empty() {
-        let (_, _, parsed) = interview_state(&form, regime, page.c.today, &page.c);
-        errors.0.retain(|e| !parsed.0.contains(e));
+    let (facts, _, parsed) = interview_state(&form, regime, page.c.today, &page.c);
+    let errors = save_errors(&form, &facts, &parsed, true, &page.c);
+    if !parsed.is_empty() || !errors.is_empty() {
         return redo(StatusCode::UNPROCESSABLE_ENTITY, errors);
     }
     match service::open_case(&*st.store, &page.actor, &form.title, facts, st.now()).await {
@@ -1174,11 +1162,9 @@ async fn edit_facts_post(
         return redo(StatusCode::OK, FieldErrors::default());
     }
     let regime = page.actor.org.regime.unwrap_or_default();
-    let (facts, _, mut errors) = interview_state(&form, regime, page.c.today, &page.c);
-    validate_for_save(&form, &facts, &mut errors, false, &page.c);
-    if !errors.is_empty() {
-        let (_, _, parsed) = interview_state(&form, regime, page.c.today, &page.c);
-        errors.0.retain(|e| !parsed.0.contains(e));
+    let (facts, _, parsed) = interview_state(&form, regime, page.c.today, &page.c);
+    let errors = save_errors(&form, &facts, &parsed, false, &page.c);
+    if !parsed.is_empty() || !errors.is_empty() {
         return redo(StatusCode::UNPROCESSABLE_ENTITY, errors);
     }
     let version = form.expected_version.parse().unwrap_or(case.version);
@@ -1334,10 +1320,8 @@ async fn set_status(
     State(st): State<AppState>,
     page: Page,
     Path(id): Path<String>,
-    headers: HeaderMap,
     Form(form): Form<StatusForm>,
 ) -> Response {
-    let _ = headers;
     if let Some(res) = page.csrf_refusal(&form.csrf_token) {
         return res;
     }

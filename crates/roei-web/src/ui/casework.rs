@@ -2,8 +2,6 @@
 //! entruster received, the record of the report to the prefectural police, the thread with the
 //! regulator, and the incident register of every case (page and CSV for Excel).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -12,9 +10,10 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum_extra::extract::Form;
+use roei_domain::casework::ReceivedNotice;
 use roei_domain::casework::{EntrusterNoticeRequest, PoliceReportRequest};
-use roei_domain::model::{CaseStatus, DeterminationRecord, IncidentCase, OrgId, UserId};
-use roei_domain::records::{EntrusterNotice, PREFECTURES, RegulatorActionKind, prefecture};
+use roei_domain::model::{CaseStatus, DeterminationRecord, IncidentCase, OrgId};
+use roei_domain::records::{PREFECTURES, RegulatorActionKind, prefecture};
 use roei_domain::report::ReportContent;
 use roei_domain::{DomainError, casework, reporting, service};
 use serde::Deserialize;
@@ -328,61 +327,15 @@ async fn load_case(st: &AppState, page: &Page, raw: &str) -> Result<IncidentCase
 
 /// The error summary in the order of `order` (the form's fields), each "label: message".
 fn summary(errors: &FieldErrors, order: &[(&str, &str)], c: &Chrome) -> Vec<(String, String)> {
-    let mut out: Vec<(usize, String, String)> = Vec::new();
-    for (field, message) in &errors.0 {
-        if out.iter().any(|(_, f, _)| f == field) {
-            continue;
-        }
-        let (pos, text) = order.iter().position(|(f, _)| f == field).map_or_else(
-            || (usize::MAX, message.clone()),
-            |i| (i, format!("{}: {message}", c.s(order[i].1))),
-        );
-        out.push((pos, field.clone(), text));
-    }
-    out.sort_by_key(|(pos, _, _)| *pos);
-    out.into_iter().map(|(_, f, t)| (f, t)).collect()
+    errors.summary(|field| {
+        let i = order.iter().position(|(f, _)| *f == field)?;
+        Some((i, c.s(order[i].1).to_owned()))
+    })
 }
 
 fn opt_text(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())
-}
-
-/// Names of users and organisations, looked up once each.
-#[derive(Default)]
-struct Names {
-    users: HashMap<UserId, String>,
-    orgs: HashMap<OrgId, String>,
-}
-
-impl Names {
-    async fn user(&mut self, st: &AppState, id: UserId) -> Result<String, DomainError> {
-        if let Some(n) = self.users.get(&id) {
-            return Ok(n.clone());
-        }
-        let n = st
-            .store
-            .user(id)
-            .await?
-            .map(|u| u.display_name)
-            .unwrap_or_default();
-        self.users.insert(id, n.clone());
-        Ok(n)
-    }
-
-    async fn org(&mut self, st: &AppState, id: OrgId) -> Result<String, DomainError> {
-        if let Some(n) = self.orgs.get(&id) {
-            return Ok(n.clone());
-        }
-        let n = st
-            .store
-            .organisation(id)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default();
-        self.orgs.insert(id, n.clone());
-        Ok(n)
-    }
 }
 
 /// Whether the determination discharges the entrustee (規則9条).
@@ -606,9 +559,11 @@ async fn entruster_get(State(st): State<AppState>, page: Page, Path(id): Path<St
             NoticeForm::default()
         };
         form.version = case.version.to_string();
-        let entrusters = st.store.entrusters_of(page.actor.org.id).await?;
-        if let [only] = entrusters.as_slice() {
-            form.entruster_org = only.to_string();
+        if let [only] = casework::entrusters(&*st.store, &page.actor)
+            .await?
+            .as_slice()
+        {
+            form.entruster_org = only.id.to_string();
         }
         entruster_page(
             &st,
@@ -639,16 +594,18 @@ async fn entruster_page(
         return Err(DomainError::NotFound);
     };
     let sent = casework::entruster_notices(store, &page.actor, case.id).await?;
-    let mut names = Names::default();
-    let mut entrusters = Vec::new();
-    for org in store.entrusters_of(page.actor.org.id).await? {
-        let value = org.to_string();
-        entrusters.push(Choice {
-            selected: form.entruster_org == value,
-            label: names.org(st, org).await?,
-            value,
-        });
-    }
+    let entrusters: Vec<Choice> = casework::entrusters(store, &page.actor)
+        .await?
+        .into_iter()
+        .map(|org| {
+            let value = org.id.to_string();
+            Choice {
+                selected: form.entruster_org == value,
+                label: org.name,
+                value,
+            }
+        })
+        .collect();
     let notices = sent
         .iter()
         .rev()
@@ -785,29 +742,23 @@ struct ReceivedPage<'a> {
     rows: Vec<ReceivedRow>,
 }
 
-async fn received_rows(
-    st: &AppState,
-    page: &Page,
-    notices: &[EntrusterNotice],
-) -> Result<Vec<ReceivedRow>, DomainError> {
-    let mut names = Names::default();
-    let mut rows = Vec::with_capacity(notices.len());
-    for n in notices {
-        rows.push(ReceivedRow {
-            id: n.id.to_string(),
-            at: page.c.moment(n.sent_at),
-            from: names.org(st, n.org_id).await?,
-            to: n.entruster_name.clone(),
-            matters: content_rows(&n.content, &page.c),
-        });
-    }
-    Ok(rows)
+fn received_rows(page: &Page, notices: &[ReceivedNotice]) -> Vec<ReceivedRow> {
+    notices
+        .iter()
+        .map(|r| ReceivedRow {
+            id: r.notice.id.to_string(),
+            at: page.c.moment(r.notice.sent_at),
+            from: r.from.clone(),
+            to: r.notice.entruster_name.clone(),
+            matters: content_rows(&r.notice.content, &page.c),
+        })
+        .collect()
 }
 
 async fn received(State(st): State<AppState>, page: Page) -> Response {
     let result = async {
-        let notices = casework::received_entruster_notices(&*st.store, &page.actor).await?;
-        let rows = received_rows(&st, &page, &notices).await?;
+        let notices = casework::received_entruster_notices_named(&*st.store, &page.actor).await?;
+        let rows = received_rows(&page, &notices);
         Ok::<_, DomainError>(render(
             StatusCode::OK,
             &ReceivedPage {
@@ -1083,19 +1034,18 @@ async fn messages_page(
 ) -> Result<Response, DomainError> {
     let c = &page.c;
     let open = thread_open(st, page, case).await?;
-    let list = casework::messages(&*st.store, &page.actor, case.id).await?;
-    let mut names = Names::default();
-    let mut messages = Vec::with_capacity(list.len());
-    for m in &list {
-        messages.push(MessageView {
-            id: m.id.to_string(),
-            author: names.user(st, m.author).await?,
-            org: names.org(st, m.author_org).await?,
-            mine: m.author_org == page.actor.org.id,
-            at: c.moment(m.sent_at),
-            body: m.body.clone(),
-        });
-    }
+    let messages: Vec<MessageView> = casework::thread(&*st.store, &page.actor, case.id)
+        .await?
+        .into_iter()
+        .map(|t| MessageView {
+            id: t.message.id.to_string(),
+            author: t.author_name,
+            org: t.author_org_name,
+            mine: t.message.author_org == page.actor.org.id,
+            at: c.moment(t.message.sent_at),
+            body: t.message.body,
+        })
+        .collect();
     let summary = summary(&errors, &[("body", "cw.msg.body")], c);
     Ok(render(
         status,
@@ -1229,23 +1179,20 @@ pub struct RegisterRow {
 async fn register_rows(st: &AppState, page: &Page) -> Result<Vec<RegisterRow>, DomainError> {
     let store = &*st.store;
     let c = &page.c;
-    let mut cases = service::list_cases(store, &page.actor).await?;
-    cases.sort_by_key(|c| std::cmp::Reverse(c.known_on));
-    let mut rows = Vec::with_capacity(cases.len());
-    for case in cases {
-        let records = service::determinations(store, &page.actor, case.id).await?;
-        let Some(latest) = records.last() else {
-            continue;
-        };
+    let entries = reporting::register(store, &page.actor).await?;
+    let mut rows = Vec::with_capacity(entries.len());
+    for reporting::RegisterEntry {
+        case,
+        latest,
+        stages,
+    } in &entries
+    {
         let det = DetView::from_record(latest, c);
-        // The case is the actor's (listed above): its submissions may be read.
-        let stages = store
-            .submissions(case.id)
-            .await?
+        let stages = stages
             .iter()
             .map(|s| match c.lang {
-                Lang::Ja => s.stage.ja(),
-                Lang::En => stage_en(s.stage.as_str()),
+                Lang::Ja => s.ja(),
+                Lang::En => stage_en(s.as_str()),
             })
             .collect::<Vec<_>>()
             .join(if c.is_ja() { "・" } else { ", " });

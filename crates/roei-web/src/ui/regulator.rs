@@ -924,7 +924,7 @@ async fn report_response(
         |e| (e.row.title, e.row.org_name),
     );
     let actions = casework::regulator_actions(store, &page.actor, id).await?;
-    let messages = casework::messages(store, &page.actor, id).await?;
+    let messages = casework::thread(store, &page.actor, id).await?;
     let ack_target = subs
         .iter()
         .rev()
@@ -951,19 +951,12 @@ async fn report_response(
             .map(|(i, name)| (format!("{:02}", i + 1), (*name).to_owned())),
     );
     let messages = messages
-        .iter()
-        .map(|m| {
-            let mine = m.author_org == page.actor.org.id;
-            MessageView {
-                author: if mine {
-                    c.org_name.clone()
-                } else {
-                    org_name.clone()
-                },
-                mine,
-                at: c.moment(m.sent_at),
-                body: m.body.clone(),
-            }
+        .into_iter()
+        .map(|t| MessageView {
+            author: format!("{}（{}）", t.author_name, t.author_org_name),
+            mine: t.message.author_org == page.actor.org.id,
+            at: c.moment(t.message.sent_at),
+            body: t.message.body,
         })
         .collect();
     let page_view = ReportPage {

@@ -1431,28 +1431,16 @@ fn checklist(missing: &[Missing], c: &Chrome) -> Vec<CheckItem> {
 
 /// The error summary: (anchor control or empty, "label: message"), in the form's order.
 fn error_summary(errors: &FieldErrors, c: &Chrome) -> Vec<(String, String)> {
-    let order = |name: &str| {
-        all_paths()
-            .position(|(_, p)| control_of(p) == name)
-            .unwrap_or(usize::MAX)
-    };
-    let mut out: Vec<(usize, String, String)> = Vec::new();
-    for (name, message) in &errors.0 {
-        if out.iter().any(|(_, n, _)| n == name) {
-            continue;
-        }
-        let path = all_paths()
-            .find(|(_, p)| control_of(p) == *name)
-            .map(|(_, p)| p);
-        let text = match path {
-            Some(p) => format!("{}: {message}", field_label(p, c)),
-            None => message.clone(),
-        };
-        out.push((order(name), name.clone(), text));
-    }
-    out.sort_by_key(|(pos, _, _)| *pos);
-    out.into_iter()
-        .map(|(_, name, text)| {
+    errors
+        .summary(|name| {
+            all_paths()
+                .enumerate()
+                .find(|(_, (_, p))| control_of(p) == name)
+                .map(|(i, (_, p))| (i, field_label(p, c)))
+        })
+        .into_iter()
+        // Only a control can be linked to; other errors are listed without a link.
+        .map(|(name, text)| {
             (
                 if is_control(&name) {
                     name
