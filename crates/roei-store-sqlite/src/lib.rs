@@ -44,6 +44,11 @@ use sqlx::{Row, Sqlite, Transaction};
 use tokio::sync::{Mutex, MutexGuard};
 
 /// The schema, embedded at compile time.
+/// Bytes of the database file each connection maps into memory for reading.
+const MMAP_SIZE: u64 = 256 * 1024 * 1024;
+/// Page cache per connection, in KiB (SQLite's negative `cache_size`).
+const CACHE_SIZE_KIB: i64 = -16 * 1024;
+
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// How long a connection waits for another process's write lock before giving up.
@@ -67,7 +72,11 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            // Reads go through a memory map and a larger page cache instead of a pread() of
+            // each page per query (docs/perf.md, "Pages under load").
+            .pragma("mmap_size", MMAP_SIZE.to_string())
+            .pragma("cache_size", CACHE_SIZE_KIB.to_string());
         let pool = SqlitePoolOptions::new()
             .connect_with(options)
             .await
