@@ -1,0 +1,1007 @@
+//! Readers: containers (.gz, .zip, with zip-bomb limits), encodings (UTF-8, Shift_JIS/CP932),
+//! formats (CSV/TSV, JSON Lines, JSON arrays, text, XLSX), and the parallel chunked path for
+//! large plain files.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufReader, Cursor, Read, Seek};
+use std::os::unix::fs::FileExt as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use memchr::{memchr, memchr_iter, memrchr};
+use rayon::prelude::*;
+
+use crate::dict::{Kind, header_kind};
+use crate::record::{Record, Tally};
+use crate::{Encoding, FileError, ScanOptions};
+
+const SAMPLE: usize = 64 * 1024;
+const READ: usize = 1 << 20;
+const GZIP: &[u8] = &[0x1f, 0x8b];
+const ZIP: &[u8] = b"PK\x03\x04";
+
+/// What one leaf file gave.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    pub files: u64,
+    pub bytes: u64,
+    pub tally: Tally,
+    pub errors: Vec<FileError>,
+}
+
+impl Outcome {
+    pub fn merge(mut self, other: Outcome) -> Outcome {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.tally.merge(other.tally);
+        self.errors.extend(other.errors);
+        self
+    }
+}
+
+/// The scan of one leaf file in progress.
+struct Leaf {
+    name: String,
+    bytes: u64,
+    tally: Tally,
+    problems: Vec<String>,
+    more_problems: u64,
+    /// The content could be read at all (a sample was decoded).
+    opened: bool,
+}
+
+impl Leaf {
+    fn new(name: String) -> Self {
+        Leaf {
+            name,
+            bytes: 0,
+            tally: Tally::default(),
+            problems: Vec::new(),
+            more_problems: 0,
+            opened: false,
+        }
+    }
+
+    fn problem(&mut self, p: String) {
+        if self.problems.is_empty() {
+            self.problems.push(p);
+        } else {
+            self.more_problems += 1;
+        }
+    }
+
+    fn done(self) -> Outcome {
+        let counted = self.opened && (self.tally.records > 0 || self.problems.is_empty());
+        let errors = self
+            .problems
+            .into_iter()
+            .map(|p| FileError {
+                path: self.name.clone(),
+                error: if self.more_problems > 0 {
+                    format!("{p} (and {} more problems)", self.more_problems)
+                } else {
+                    p
+                },
+            })
+            .collect();
+        Outcome {
+            files: u64::from(counted),
+            bytes: self.bytes,
+            tally: self.tally,
+            errors,
+        }
+    }
+}
+
+pub(crate) struct Ctx<'a> {
+    pub opts: &'a ScanOptions,
+    pub progress: &'a (dyn Fn(u64) + Sync),
+}
+
+fn failed(name: &str, error: String) -> Outcome {
+    Outcome {
+        errors: vec![FileError {
+            path: name.to_owned(),
+            error,
+        }],
+        ..Outcome::default()
+    }
+}
+
+/// Counts the bytes pulled from the underlying source (the compressed side of a container).
+struct Counting<'a, R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+    progress: Option<&'a (dyn Fn(u64) + Sync)>,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(p) = self.progress {
+            p(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// Stops a decompressing stream that expands beyond the limits (a zip bomb).
+struct Limited<R> {
+    inner: R,
+    out: u64,
+    /// Compressed bytes consumed so far, or a fixed compressed size.
+    input: Arc<AtomicU64>,
+    max_ratio: u64,
+    ratio_after: u64,
+    max_total: u64,
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.out += n as u64;
+        let input = self.input.load(Ordering::Relaxed).max(1);
+        if self.out > self.max_total {
+            return Err(io::Error::other(format!(
+                "expands to more than {} bytes: stopped (zip bomb?)",
+                self.max_total
+            )));
+        }
+        if self.out > self.ratio_after && self.out / input > self.max_ratio {
+            return Err(io::Error::other(format!(
+                "expands more than {}:1: stopped (zip bomb?)",
+                self.max_ratio
+            )));
+        }
+        Ok(n)
+    }
+}
+
+fn inner_name(name: &str) -> String {
+    for ext in [".gz", ".GZ", ".gzip"] {
+        if let Some(s) = name.strip_suffix(ext) {
+            return s.to_owned();
+        }
+    }
+    format!("{name}!")
+}
+
+/// One file on disk.
+pub(crate) fn scan_file(path: &Path, ctx: &Ctx<'_>) -> Outcome {
+    let name = path.display().to_string();
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return failed(&name, format!("cannot open: {e}")),
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut magic = [0u8; 4];
+    let got = file.read_at(&mut magic, 0).unwrap_or(0);
+    let magic = &magic[..got];
+    if magic.starts_with(ZIP) {
+        let counted = file.metadata().map(|m| m.len()).unwrap_or(0);
+        (ctx.progress)(counted);
+        return scan_zip(&name, BufReader::new(file), 0, ctx);
+    }
+    if !magic.starts_with(GZIP) && size >= 2 * ctx.opts.chunk_size as u64 {
+        if let Some(o) = scan_chunked(&name, &file, size, ctx) {
+            return o;
+        }
+    }
+    let count = Arc::new(AtomicU64::new(0));
+    let mut r = Counting {
+        inner: file,
+        count,
+        progress: Some(ctx.progress),
+    };
+    scan_stream(name, &mut r, 0, ctx)
+}
+
+/// Bytes in memory (an upload).
+pub(crate) fn scan_memory(name: &str, data: &[u8], ctx: &Ctx<'_>) -> Outcome {
+    if data.starts_with(ZIP) {
+        return scan_zip(name, Cursor::new(data), 0, ctx);
+    }
+    let mut r = data;
+    scan_stream(name.to_owned(), &mut r, 0, ctx)
+}
+
+fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> {
+    let start = buf.len();
+    buf.resize(start + want, 0);
+    let mut got = 0;
+    let res = loop {
+        if got == want {
+            break Ok(());
+        }
+        match r.read(&mut buf[start + got..]) {
+            Ok(0) => break Ok(()),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => break Err(e),
+        }
+    };
+    buf.truncate(start + got);
+    res.map(|()| got)
+}
+
+fn gz_stream(name: String, r: &mut dyn Read, depth: u32, ctx: &Ctx<'_>) -> Outcome {
+    let l = &ctx.opts.limits;
+    if depth >= l.max_depth {
+        return failed(&name, "containers nested too deep".to_owned());
+    }
+    let count = Arc::new(AtomicU64::new(0));
+    let counting = Counting {
+        inner: r,
+        count: count.clone(),
+        progress: None,
+    };
+    let mut limited = Limited {
+        inner: flate2::read::MultiGzDecoder::new(BufReader::with_capacity(READ, counting)),
+        out: 0,
+        input: count,
+        max_ratio: l.max_ratio,
+        ratio_after: l.ratio_after,
+        max_total: l.max_expanded,
+    };
+    scan_stream(inner_name(&name), &mut limited, depth + 1, ctx)
+}
+
+/// A stream of unknown content: sniffs containers, binary, encoding and format, then reads.
+fn scan_stream(name: String, r: &mut dyn Read, depth: u32, ctx: &Ctx<'_>) -> Outcome {
+    let mut sample = Vec::with_capacity(SAMPLE);
+    if let Err(e) = fill(r, &mut sample, SAMPLE) {
+        if sample.is_empty() {
+            return failed(&name, format!("cannot read: {e}"));
+        }
+    }
+    if sample.is_empty() {
+        return failed(&name, "empty file".to_owned());
+    }
+    if sample.starts_with(GZIP) {
+        let mut chained = Cursor::new(sample).chain(r);
+        return gz_stream(name, &mut chained, depth, ctx);
+    }
+    if sample.starts_with(ZIP) {
+        if depth >= ctx.opts.limits.max_depth {
+            return failed(&name, "containers nested too deep".to_owned());
+        }
+        let mut all = sample;
+        let cap = ctx.opts.limits.max_nested;
+        let mut chained = r.take(cap as u64 + 1);
+        if let Err(e) = chained.read_to_end(&mut all) {
+            return failed(&name, format!("cannot read: {e}"));
+        }
+        if all.len() > cap {
+            return failed(&name, format!("archive inside an archive larger than {cap} bytes: not scanned"));
+        }
+        return scan_zip(&name, Cursor::new(all), depth + 1, ctx);
+    }
+    let mut leaf = Leaf::new(name);
+    if is_binary(&sample) {
+        leaf.problem("binary file (not text, CSV, JSON or XLSX): not scanned".to_owned());
+        return leaf.done();
+    }
+    leaf.opened = true;
+    let enc = detect_encoding(&sample, ctx.opts.encoding);
+    let fmt = detect_format(&leaf.name, &sample);
+    if fmt == Format::JsonArray {
+        json_array(&mut leaf, sample, r, enc);
+        return leaf.done();
+    }
+    let mut lines = Lines::new(fmt, enc, ctx.opts.limits.max_record, true);
+    let mut buf = sample;
+    let mut eof = false;
+    let mut skipping = false;
+    let max = ctx.opts.limits.max_record;
+    let mut offset = 0u64;
+    loop {
+        if skipping {
+            if let Some(nl) = memchr(b'\n', &buf) {
+                offset += nl as u64 + 1;
+                buf.drain(..=nl);
+                skipping = false;
+            } else {
+                offset += buf.len() as u64;
+                buf.clear();
+            }
+        }
+        if !skipping {
+            let used = lines.block(&buf, eof, offset, &mut leaf);
+            offset += used as u64;
+            buf.drain(..used);
+            if buf.len() > max {
+                leaf.problem(format!(
+                    "line {}: longer than {max} bytes: skipped",
+                    lines.line + 1
+                ));
+                lines.line += 1;
+                offset += buf.len() as u64;
+                buf.clear();
+                skipping = true;
+            }
+        }
+        if eof {
+            break;
+        }
+        match fill(r, &mut buf, READ) {
+            Ok(0) => eof = true,
+            Ok(_) => {}
+            Err(e) => {
+                // What came before the break counts; the broken tail does not.
+                lines.block(&buf, false, offset, &mut leaf);
+                leaf.problem(format!("cannot read past byte {offset}: {e}"));
+                break;
+            }
+        }
+    }
+    leaf.bytes = offset;
+    leaf.done()
+}
+
+fn is_binary(sample: &[u8]) -> bool {
+    if memchr(0, sample).is_some() {
+        return true;
+    }
+    let control = sample
+        .iter()
+        .filter(|b| **b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b))
+        .count();
+    control * 10 > sample.len()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Enc {
+    Utf8 { fallback: bool },
+    Sjis { fallback: bool },
+}
+
+fn detect_encoding(sample: &[u8], choice: Encoding) -> Enc {
+    match choice {
+        Encoding::Utf8 => return Enc::Utf8 { fallback: false },
+        Encoding::ShiftJis => return Enc::Sjis { fallback: false },
+        Encoding::Auto => {}
+    }
+    if sample.starts_with(b"\xEF\xBB\xBF") {
+        return Enc::Utf8 { fallback: true };
+    }
+    let utf8 = match std::str::from_utf8(sample) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    if utf8 {
+        return Enc::Utf8 { fallback: true };
+    }
+    let cut = memrchr(b'\n', sample).map_or(sample.len(), |n| n + 1);
+    if encoding_rs::SHIFT_JIS
+        .decode_without_bom_handling_and_without_replacement(&sample[..cut])
+        .is_some()
+    {
+        Enc::Sjis { fallback: true }
+    } else {
+        Enc::Utf8 { fallback: true }
+    }
+}
+
+fn sjis(b: &[u8]) -> Option<Cow<'_, str>> {
+    encoding_rs::SHIFT_JIS.decode_without_bom_handling_and_without_replacement(b)
+}
+
+fn decode(b: &[u8], enc: Enc) -> Option<Cow<'_, str>> {
+    match enc {
+        Enc::Utf8 { fallback } => match std::str::from_utf8(b) {
+            Ok(s) => Some(Cow::Borrowed(s)),
+            Err(_) if fallback => sjis(b),
+            Err(_) => None,
+        },
+        Enc::Sjis { fallback } => sjis(b).or_else(|| {
+            if fallback {
+                std::str::from_utf8(b).ok().map(Cow::Borrowed)
+            } else {
+                None
+            }
+        }),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Text,
+    Jsonl,
+    JsonArray,
+    Csv(u8),
+}
+
+fn extension(name: &str) -> String {
+    let base = name.rsplit(['/', '!']).next().unwrap_or(name);
+    base.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn detect_format(name: &str, sample: &[u8]) -> Format {
+    let text = String::from_utf8_lossy(sample);
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.trim_start().chars().next();
+    let ext = extension(name);
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let l1 = lines.next().unwrap_or("");
+    let l2 = lines.next();
+    let delim = || {
+        let tabs = l1.matches('\t').count();
+        let commas = l1.matches(',').count();
+        if tabs > commas { b'\t' } else { b',' }
+    };
+    match ext.as_str() {
+        "json" | "jsonl" | "ndjson" if first == Some('[') => return Format::JsonArray,
+        "json" | "jsonl" | "ndjson" => return Format::Jsonl,
+        "tsv" | "tab" => return Format::Csv(b'\t'),
+        "csv" => return Format::Csv(delim()),
+        "txt" | "log" | "md" | "text" => return Format::Text,
+        _ => {}
+    }
+    if first == Some('[') {
+        return Format::JsonArray;
+    }
+    if first == Some('{') && l1.trim_end().ends_with('}') {
+        return Format::Jsonl;
+    }
+    let d = delim();
+    let count = |l: &str| l.bytes().filter(|b| *b == d).count();
+    let n1 = count(l1);
+    if n1 >= 1 && l2.is_none_or(|l| count(l) == n1) {
+        return Format::Csv(d);
+    }
+    Format::Text
+}
+
+/// Line-based reading (text, JSON Lines, CSV/TSV): complete records out of a byte block.
+struct Lines {
+    fmt: Format,
+    enc: Enc,
+    line: u64,
+    /// CSV: the header's column kinds once the first record was seen.
+    header: Option<Vec<Option<Kind>>>,
+    header_done: bool,
+    rec: Record,
+    cell: String,
+    bom_done: bool,
+    max: usize,
+    /// Line numbers are known (one pass from the start), else errors name byte offsets.
+    numbered: bool,
+}
+
+impl Lines {
+    fn new(fmt: Format, enc: Enc, max: usize, numbered: bool) -> Self {
+        Lines {
+            fmt,
+            enc,
+            max,
+            numbered,
+            line: 0,
+            header: None,
+            header_done: !matches!(fmt, Format::Csv(_)),
+            rec: Record::new(),
+            cell: String::new(),
+            bom_done: false,
+        }
+    }
+
+    /// Reads the complete records of `buf` (all of it when `eof`); returns the bytes used.
+    fn block(&mut self, buf: &[u8], eof: bool, offset: u64, leaf: &mut Leaf) -> usize {
+        let mut pos = 0;
+        let mut buf = buf;
+        if !self.bom_done && !buf.is_empty() {
+            self.bom_done = true;
+            if buf.starts_with(b"\xEF\xBB\xBF") {
+                buf = &buf[3..];
+                pos = 3;
+                let used = self.records(buf, eof, offset + 3, leaf);
+                return used + pos;
+            }
+        }
+        pos += self.records(buf, eof, offset, leaf);
+        pos
+    }
+
+    fn records(&mut self, buf: &[u8], eof: bool, offset: u64, leaf: &mut Leaf) -> usize {
+        let mut start = 0;
+        let csv = matches!(self.fmt, Format::Csv(_));
+        let mut in_quotes = false;
+        let mut lines_in_rec = 0u64;
+        let mut scan_from = 0;
+        while start < buf.len() {
+            let Some(nl) = memchr(b'\n', &buf[scan_from..]).map(|n| n + scan_from) else {
+                if eof {
+                    self.line += lines_in_rec + 1;
+                    self.one(&buf[start..], offset + start as u64, leaf);
+                    return buf.len();
+                }
+                return start;
+            };
+            lines_in_rec += 1;
+            if csv {
+                let line = &buf[scan_from..nl];
+                if in_quotes || memchr(b'"', line).is_some() {
+                    in_quotes = quote_state(line, in_quotes, self.delim());
+                    if in_quotes {
+                        scan_from = nl + 1;
+                        if scan_from >= buf.len() && eof {
+                            self.line += lines_in_rec;
+                            self.one(&buf[start..], offset + start as u64, leaf);
+                            return buf.len();
+                        }
+                        continue;
+                    }
+                }
+            }
+            self.line += lines_in_rec;
+            lines_in_rec = 0;
+            self.one(&buf[start..nl], offset + start as u64, leaf);
+            start = nl + 1;
+            scan_from = start;
+        }
+        start
+    }
+
+    fn delim(&self) -> u8 {
+        match self.fmt {
+            Format::Csv(d) => d,
+            _ => b',',
+        }
+    }
+
+    /// One record's bytes (without its newline).
+    fn place(&self, at: u64) -> String {
+        if self.numbered {
+            format!("line {} (byte {at})", self.line)
+        } else {
+            format!("byte {at}")
+        }
+    }
+
+    fn one(&mut self, raw: &[u8], at: u64, leaf: &mut Leaf) {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.len() > self.max {
+            leaf.problem(format!("{}: longer than {} bytes: skipped", self.place(at), self.max));
+            return;
+        }
+        let Some(text) = decode(raw, self.enc) else {
+            let what = match self.enc {
+                Enc::Utf8 { fallback: false } => "invalid UTF-8",
+                Enc::Sjis { fallback: false } => "invalid Shift_JIS",
+                _ => "neither UTF-8 nor Shift_JIS",
+            };
+            leaf.problem(format!("{}: {what}: skipped", self.place(at)));
+            return;
+        };
+        if text.trim().is_empty() {
+            return;
+        }
+        match self.fmt {
+            Format::Text => {
+                self.rec.free(&text);
+                self.rec.finish(&mut leaf.tally);
+            }
+            Format::Jsonl | Format::JsonArray => {
+                match serde_json::from_str::<serde_json::Value>(&text) {
+                    Ok(v) => json_record(&mut self.rec, &v, &mut leaf.tally),
+                    Err(e) => {
+                        leaf.problem(format!("{}: not JSON ({e}): read as text", self.place(at)));
+                        self.rec.free(&text);
+                        self.rec.finish(&mut leaf.tally);
+                    }
+                }
+            }
+            Format::Csv(d) => {
+                if !self.header_done {
+                    self.header_done = true;
+                    let mut cells = Vec::new();
+                    for_each_cell(&text, d, &mut self.cell, |_, c| cells.push(c.to_owned()));
+                    if let Some(kinds) = header_kinds(&cells) {
+                        self.header = Some(kinds);
+                        return;
+                    }
+                }
+                let header = self.header.as_deref();
+                let rec = &mut self.rec;
+                for_each_cell(&text, d, &mut self.cell, |i, c| {
+                    rec.field(header.and_then(|h| h.get(i).copied().flatten()), c);
+                });
+                rec.finish(&mut leaf.tally);
+            }
+        }
+    }
+}
+
+/// Whether a line leaves a CSV quoted field open (quotes open only at a field's start).
+fn quote_state(line: &[u8], mut in_quotes: bool, delim: u8) -> bool {
+    let mut at_start = !in_quotes;
+    let mut i = 0;
+    while i < line.len() {
+        let b = line[i];
+        if in_quotes {
+            if b == b'"' {
+                if line.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                }
+            }
+        } else if b == b'"' && at_start {
+            in_quotes = true;
+        }
+        at_start = !in_quotes && b == delim;
+        i += 1;
+    }
+    in_quotes
+}
+
+/// Splits a CSV record into cells (RFC 4180 quoting); `scratch` holds unescaped quoted cells.
+fn for_each_cell(text: &str, delim: u8, scratch: &mut String, mut f: impl FnMut(usize, &str)) {
+    if memchr(b'"', text.as_bytes()).is_none() {
+        let b = text.as_bytes();
+        let mut start = 0;
+        let mut col = 0;
+        for at in memchr_iter(delim, b) {
+            f(col, &text[start..at]);
+            col += 1;
+            start = at + 1;
+        }
+        f(col, &text[start..]);
+        return;
+    }
+    let mut col = 0;
+    let mut chars = text.char_indices().peekable();
+    let d = char::from(delim);
+    loop {
+        scratch.clear();
+        let mut quoted = false;
+        if let Some((_, '"')) = chars.peek() {
+            quoted = true;
+            chars.next();
+        }
+        let mut ended = true;
+        while let Some((_, c)) = chars.next() {
+            if quoted {
+                if c == '"' {
+                    if matches!(chars.peek(), Some((_, '"'))) {
+                        chars.next();
+                        scratch.push('"');
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    scratch.push(c);
+                }
+            } else if c == d {
+                ended = false;
+                break;
+            } else {
+                scratch.push(c);
+            }
+        }
+        f(col, scratch);
+        col += 1;
+        if ended {
+            break;
+        }
+    }
+}
+
+/// The first row is a header when a cell is a known header word, or when every cell is a
+/// non-empty word without digits or `@`.
+pub(crate) fn header_kinds_pub(cells: &[String]) -> Option<Vec<Option<Kind>>> {
+    header_kinds(cells)
+}
+
+fn header_kinds(cells: &[String]) -> Option<Vec<Option<Kind>>> {
+    let kinds: Vec<Option<Kind>> = cells.iter().map(|c| header_kind(c)).collect();
+    let known = kinds.iter().any(Option::is_some);
+    let wordy = cells.len() >= 2
+        && cells.iter().all(|c| {
+            let t = c.trim();
+            !t.is_empty() && !t.contains('@') && !t.chars().any(|ch| ch.is_ascii_digit())
+        });
+    (known || wordy).then_some(kinds)
+}
+
+/// A JSON object (any nesting): each key names its value's kind; other values are read by
+/// content.
+fn json_record(rec: &mut Record, v: &serde_json::Value, tally: &mut Tally) {
+    json_fields(rec, None, v, 0);
+    rec.finish(tally);
+}
+
+fn json_fields(rec: &mut Record, kind: Option<Kind>, v: &serde_json::Value, depth: u32) {
+    use serde_json::Value as V;
+    if depth > 64 {
+        return;
+    }
+    match v {
+        V::Object(m) => {
+            for (k, v) in m {
+                let kk = header_kind(k).or(kind);
+                json_fields(rec, kk, v, depth + 1);
+            }
+        }
+        V::Array(a) => {
+            for v in a {
+                json_fields(rec, kind, v, depth + 1);
+            }
+        }
+        V::String(s) => rec.field(kind, s),
+        V::Number(n) => rec.field(kind, &n.to_string()),
+        V::Bool(_) | V::Null => {}
+    }
+}
+
+/// A JSON array of objects, element by element (memory: one element at a time).
+fn json_array(leaf: &mut Leaf, sample: Vec<u8>, r: &mut dyn Read, enc: Enc) {
+    use serde::de::{Deserializer as _, SeqAccess, Visitor};
+    if matches!(enc, Enc::Sjis { .. }) {
+        leaf.problem("a JSON array in Shift_JIS: JSON must be UTF-8".to_owned());
+        return;
+    }
+    let count = Arc::new(AtomicU64::new(0));
+    let reader = BufReader::with_capacity(
+        READ,
+        Counting {
+            inner: Cursor::new(sample).chain(r),
+            count: count.clone(),
+            progress: None,
+        },
+    );
+    struct V<'a> {
+        tally: &'a mut Tally,
+        rec: Record,
+    }
+    impl<'de> Visitor<'de> for V<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(v) = seq.next_element::<serde_json::Value>()? {
+                json_record(&mut self.rec, &v, self.tally);
+            }
+            Ok(())
+        }
+    }
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let visitor = V {
+        tally: &mut leaf.tally,
+        rec: Record::new(),
+    };
+    let res = de.deserialize_seq(visitor).and_then(|()| de.end());
+    leaf.bytes = count.load(Ordering::Relaxed);
+    if let Err(e) = res {
+        leaf.problem(format!("invalid JSON: {e}"));
+    }
+}
+
+/// A large plain file, in chunks read in parallel; `None` when its format needs one pass
+/// (a JSON array, a CSV with quoted line breaks).
+fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Outcome> {
+    let mut sample = vec![0u8; SAMPLE];
+    let n = file.read_at(&mut sample, 0).ok()?;
+    sample.truncate(n);
+    if sample.is_empty() || is_binary(&sample) {
+        return None;
+    }
+    let enc = detect_encoding(&sample, ctx.opts.encoding);
+    let fmt = detect_format(name, &sample);
+    if fmt == Format::JsonArray {
+        return None;
+    }
+    let max = ctx.opts.limits.max_record;
+    let mut lead = Lines::new(fmt, enc, max, false);
+    let mut head = Leaf::new(name.to_owned());
+    head.opened = true;
+    let mut body_start = 0u64;
+    if let Format::Csv(d) = fmt {
+        // Quoted line breaks anywhere in the sample: read in one pass.
+        let mut q = false;
+        for line in sample.split(|b| *b == b'\n') {
+            q = quote_state(line, q, d);
+            if q {
+                return None;
+            }
+        }
+        let nl = memchr(b'\n', &sample)?;
+        lead.block(&sample[..=nl], false, 0, &mut head);
+        body_start = nl as u64 + 1;
+    }
+    let header = lead.header.clone();
+    let chunk = ctx.opts.chunk_size as u64;
+    let starts: Vec<u64> = (0..)
+        .map(|k| body_start + k * chunk)
+        .take_while(|s| *s < size)
+        .collect();
+    let out = starts
+        .par_iter()
+        .map(|&s| {
+            let end = (s + chunk).min(size);
+            let mut leaf = Leaf::new(name.to_owned());
+            leaf.opened = true;
+            let mut buf = vec![0u8; usize::try_from(end - s).unwrap_or(0)];
+            if let Err(e) = file.read_exact_at(&mut buf, s) {
+                leaf.problem(format!("cannot read at byte {s}: {e}"));
+                return leaf;
+            }
+            (ctx.progress)(end - s);
+            // Lines that start in this chunk: after the first newline unless at a line start.
+            let mut from = 0;
+            if s > body_start {
+                let mut prev = [0u8; 1];
+                let at_start = file.read_exact_at(&mut prev, s - 1).is_ok() && prev[0] == b'\n';
+                if !at_start {
+                    match memchr(b'\n', &buf) {
+                        Some(nl) => from = nl + 1,
+                        None => return leaf,
+                    }
+                }
+            }
+            // The last line runs on past the chunk's end.
+            if end < size && buf.last() != Some(&b'\n') {
+                let mut tail_at = end;
+                let mut more = vec![0u8; 64 * 1024];
+                loop {
+                    let n = file.read_at(&mut more, tail_at).unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    if let Some(nl) = memchr(b'\n', &more[..n]) {
+                        buf.extend_from_slice(&more[..=nl]);
+                        break;
+                    }
+                    buf.extend_from_slice(&more[..n]);
+                    tail_at += n as u64;
+                    if buf.len() > max + usize::try_from(chunk).unwrap_or(usize::MAX) {
+                        break;
+                    }
+                }
+            }
+            let mut lines = Lines::new(fmt, enc, max, false);
+            lines.header.clone_from(&header);
+            lines.header_done = true;
+            lines.bom_done = s > 0;
+            lines.block(&buf[from..], true, s + from as u64, &mut leaf);
+            leaf.bytes = end - s;
+            leaf
+        })
+        .reduce(
+            || Leaf::new(name.to_owned()),
+            |mut a, b| {
+                a.opened |= b.opened;
+                a.bytes += b.bytes;
+                a.tally.merge(b.tally);
+                for p in b.problems {
+                    a.problem(p);
+                }
+                a.more_problems += b.more_problems;
+                a
+            },
+        );
+    let mut total = head;
+    total.bytes = body_start;
+    total.bytes += out.bytes;
+    total.tally.merge(out.tally);
+    for p in out.problems {
+        total.problem(p);
+    }
+    total.more_problems += out.more_problems;
+    Some(total.done())
+}
+
+/// A .zip archive (or an .xlsx workbook, which is one).
+fn scan_zip<R: Read + Seek>(name: &str, r: R, depth: u32, ctx: &Ctx<'_>) -> Outcome {
+    let l = &ctx.opts.limits;
+    let mut zip = match zip::ZipArchive::new(r) {
+        Ok(z) => z,
+        Err(e) => return failed(name, format!("not a readable zip archive: {e}")),
+    };
+    let is_xlsx = zip.index_for_name("xl/workbook.xml").is_some();
+    let mut declared = 0u64;
+    for i in 0..zip.len() {
+        if let Ok(f) = zip.by_index_raw(i) {
+            declared = declared.saturating_add(f.size());
+        }
+    }
+    if is_xlsx {
+        if declared > l.max_expanded {
+            return failed(name, format!("workbook expands to more than {} bytes: not scanned (zip bomb?)", l.max_expanded));
+        }
+        let mut r = zip.into_inner();
+        if r.rewind().is_err() {
+            return failed(name, "cannot rewind the workbook".to_owned());
+        }
+        return crate::xlsx::scan(name, r, declared);
+    }
+    let mut out = Outcome::default();
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut entry = match zip.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                out.errors.push(FileError {
+                    path: format!("{name}!#{i}"),
+                    error: format!("cannot read the entry: {e}"),
+                });
+                continue;
+            }
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let entry_name = format!("{name}!{}", entry.name().unwrap_or(Cow::Borrowed("?")));
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        if size > l.ratio_after && size / packed > l.max_ratio {
+            out.errors.push(FileError {
+                path: entry_name,
+                error: format!("compressed {}:1 (more than {}:1): not scanned (zip bomb?)", size / packed, l.max_ratio),
+            });
+            continue;
+        }
+        total = total.saturating_add(size);
+        if total > l.max_expanded {
+            out.errors.push(FileError {
+                path: entry_name,
+                error: format!("the archive expands to more than {} bytes: the rest not scanned (zip bomb?)", l.max_expanded),
+            });
+            break;
+        }
+        // Sizes in the archive may lie: the reader is held to them too.
+        let cap = size.max(1).min(l.max_expanded);
+        let mut limited = Limited {
+            inner: &mut entry,
+            out: 0,
+            input: Arc::new(AtomicU64::new(packed)),
+            max_ratio: l.max_ratio,
+            ratio_after: l.ratio_after.max(cap),
+            max_total: cap,
+        };
+        let o = if extension(&entry_name) == "xlsx" {
+            let mut all = Vec::new();
+            match limited.read_to_end(&mut all) {
+                Ok(_) => scan_zip(&entry_name, Cursor::new(all), depth + 1, ctx),
+                Err(e) => failed(&entry_name, format!("cannot read: {e}")),
+            }
+        } else {
+            scan_stream(entry_name, &mut limited, depth + 1, ctx)
+        };
+        out = out.merge(o);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_and_cells() {
+        assert!(quote_state(b"a,\"b", false, b','));
+        assert!(!quote_state(b"a,\"b\"\"c\",d", false, b','));
+        assert!(!quote_state(b"x\"y", false, b','), "a quote inside a field is a character");
+        let mut s = String::new();
+        let mut v = Vec::new();
+        for_each_cell("a,\"b,\"\"c\"\"\",d", b',', &mut s, |i, c| v.push((i, c.to_owned())));
+        assert_eq!(
+            v,
+            vec![(0, "a".into()), (1, "b,\"c\"".into()), (2, "d".into())]
+        );
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(detect_format("a.csv", b"x,y\n1,2\n"), Format::Csv(b','));
+        assert_eq!(detect_format("a", b"x\ty\n1\t2\n"), Format::Csv(b'\t'));
+        assert_eq!(detect_format("a", b"[{\"a\":1}]"), Format::JsonArray);
+        assert_eq!(detect_format("a", b"{\"a\":1}\n{\"a\":2}\n"), Format::Jsonl);
+        assert_eq!(detect_format("a", b"hello, world\nbye\n"), Format::Text);
+        assert_eq!(detect_format("a.log", b"x,y\n1,2\n"), Format::Text);
+    }
+}

@@ -1,0 +1,537 @@
+//! One record (a table row, a JSON object, a line of text) → its items and identifier keys.
+
+use memchr::memchr_iter;
+use roei_law::DataItem;
+
+use crate::dict::{Kind, labels_in};
+use crate::link::{KeyTag, Linker, key};
+use crate::normalize::{name_key, normalize, normalize_into};
+use crate::validate::{
+    is_card, is_domain_byte, is_email, is_jp_phone, is_local_byte, my_number_check, parse_date,
+    phone_digits,
+};
+
+/// Number of item codes.
+pub const ITEMS: usize = DataItem::ALL.len();
+
+/// Records, item counts and persons of some part of the input.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    pub records: u64,
+    pub item_records: [u64; ITEMS],
+    pub linker: Linker,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            records: 0,
+            item_records: [0; ITEMS],
+            linker: Linker::default(),
+        }
+    }
+}
+
+impl Tally {
+    pub fn merge(&mut self, other: Tally) {
+        self.records += other.records;
+        for (a, b) in self.item_records.iter_mut().zip(other.item_records) {
+            *a += b;
+        }
+        self.linker.merge(other.linker);
+    }
+}
+
+/// The record being read; its buffers are reused from record to record.
+#[derive(Debug, Default)]
+pub struct Record {
+    items: u64,
+    keys: Vec<u64>,
+    has_card: bool,
+    name: String,
+    kana: String,
+    birth: Option<u32>,
+    norm: String,
+    digits: Vec<u8>,
+    labels: Vec<(usize, usize, Kind)>,
+    lower: String,
+}
+
+fn bit(i: DataItem) -> u64 {
+    1 << (i as u32)
+}
+
+/// Values that say nothing: an empty cell in all but name.
+fn is_placeholder(v: &str) -> bool {
+    matches!(
+        v,
+        "" | "-" | "－" | "null" | "NULL" | "None" | "none" | "N/A" | "n/a" | "NaN" | "\\N"
+    )
+}
+
+const PREFECTURES: &[&str] = &[
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
+    "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県",
+    "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県",
+    "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県",
+    "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県",
+    "沖縄県",
+];
+
+impl Record {
+    pub fn new() -> Self {
+        Record::default()
+    }
+
+    fn add(&mut self, i: DataItem) {
+        self.items |= bit(i);
+    }
+
+    fn add_key(&mut self, tag: KeyTag, v: &[u8]) {
+        self.keys.push(key(tag, v));
+    }
+
+    /// A value under a column header (or JSON key) of `kind`; `None`: a column of unknown
+    /// meaning, read by content.
+    pub fn field(&mut self, kind: Option<Kind>, value: &str) {
+        let v = value.trim();
+        if is_placeholder(v) {
+            return;
+        }
+        let Some(kind) = kind else {
+            self.free(v);
+            return;
+        };
+        match kind {
+            Kind::Name => {
+                self.add(DataItem::Name);
+                name_key(v, &mut self.name);
+            }
+            Kind::Kana => {
+                self.add(DataItem::Name);
+                name_key(v, &mut self.kana);
+            }
+            Kind::BirthDate => {
+                self.add(DataItem::BirthDate);
+                if let Some(d) = parse_date(&normalize(v)) {
+                    self.birth = Some(d);
+                }
+            }
+            Kind::Email => {
+                self.add(DataItem::Email);
+                self.email_key(v);
+            }
+            Kind::Phone => {
+                self.add(DataItem::Phone);
+                self.phone_key(v);
+            }
+            Kind::Card => {
+                let mut d = std::mem::take(&mut self.digits);
+                d.clear();
+                d.extend(normalize(v).bytes().filter(u8::is_ascii_digit));
+                if is_card(&d) {
+                    self.card(&d);
+                } else if d.len() == 4 {
+                    self.add(DataItem::CardLast4);
+                }
+                self.digits = d;
+            }
+            Kind::MyNumber => self.my_number(v),
+            Kind::NotPersonal => self.free(v),
+            other => {
+                if let Some(i) = other.item() {
+                    self.add(i);
+                }
+            }
+        }
+    }
+
+    fn card(&mut self, digits: &[u8]) {
+        self.add(DataItem::CardNumber);
+        self.add_key(KeyTag::Card, digits);
+        self.has_card = true;
+    }
+
+    fn my_number(&mut self, v: &str) {
+        let mut d = std::mem::take(&mut self.digits);
+        d.clear();
+        let n = normalize(v);
+        // The leading number, digits in groups allowed.
+        for b in n.trim_start().bytes() {
+            match b {
+                b'0'..=b'9' => d.push(b),
+                b' ' | b'-' => {}
+                _ => break,
+            }
+        }
+        if my_number_check(&d) {
+            self.add(DataItem::MyNumber);
+            self.add_key(KeyTag::MyNumber, &d);
+        }
+        self.digits = d;
+    }
+
+    fn email_key(&mut self, v: &str) -> bool {
+        let n = normalize(v);
+        let t = n.trim();
+        let mut l = std::mem::take(&mut self.lower);
+        l.clear();
+        l.extend(t.chars().map(|c| c.to_ascii_lowercase()));
+        let ok = is_email(&l);
+        if ok {
+            self.add_key(KeyTag::Email, l.as_bytes());
+        }
+        self.lower = l;
+        ok
+    }
+
+    fn phone_key(&mut self, v: &str) -> bool {
+        let mut d = std::mem::take(&mut self.digits);
+        d.clear();
+        phone_digits(&normalize(v), &mut d);
+        let ok = is_jp_phone(&d);
+        if ok {
+            self.add_key(KeyTag::Phone, &d);
+        }
+        self.digits = d;
+        ok
+    }
+
+    /// Free text: label words (`氏名：…`, `マイナンバー 1234…`) and content shapes.
+    pub fn free(&mut self, text: &str) {
+        let mut norm = std::mem::take(&mut self.norm);
+        norm.clear();
+        let t: &str = if text.is_ascii() {
+            text
+        } else {
+            normalize_into(text, &mut norm);
+            &norm
+        };
+        let mut labels = std::mem::take(&mut self.labels);
+        labels.clear();
+        labels_in(t, &mut labels);
+        for (i, &(_, end, kind)) in labels.iter().enumerate() {
+            let stop = labels.get(i + 1).map_or(t.len(), |n| n.0);
+            let value = &t[end..stop.max(end)];
+            let value = value.trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, ':' | '=' | '】' | ']' | '」' | '"' | '\'' | '：')
+            });
+            let value = value
+                .split(|c: char| matches!(c, ',' | '、' | ';' | '\t' | '|' | '」' | '"'))
+                .next()
+                .unwrap_or("")
+                .trim();
+            if !is_placeholder(value) {
+                self.labeled_text(kind, value);
+            }
+        }
+        self.labels = labels;
+        self.shapes(t);
+        self.norm = norm;
+    }
+
+    /// A value after a label in free text: number kinds must have their shape.
+    fn labeled_text(&mut self, kind: Kind, v: &str) {
+        let lead = |v: &str, extra: &[u8]| -> usize {
+            v.bytes()
+                .take_while(|b| b.is_ascii_digit() || extra.contains(b))
+                .count()
+        };
+        match kind {
+            Kind::Name => {
+                self.add(DataItem::Name);
+                if self.name.is_empty() {
+                    name_key(v, &mut self.name);
+                }
+            }
+            Kind::Kana => {
+                self.add(DataItem::Name);
+                if self.kana.is_empty() {
+                    name_key(v, &mut self.kana);
+                }
+            }
+            Kind::BirthDate => {
+                if let Some(d) = parse_date(v) {
+                    self.add(DataItem::BirthDate);
+                    self.birth = Some(d);
+                }
+            }
+            Kind::Email => {
+                let n = v.bytes().take_while(|b| *b == b'@' || is_local_byte(*b)).count();
+                if self.email_key(&v[..n]) {
+                    self.add(DataItem::Email);
+                }
+            }
+            Kind::Phone => {
+                let n = lead(v, b"+-() ");
+                if self.phone_key(&v[..n]) {
+                    self.add(DataItem::Phone);
+                }
+            }
+            Kind::Card => {
+                let n = lead(v, b"- ");
+                let d: Vec<u8> = v[..n].bytes().filter(u8::is_ascii_digit).collect();
+                if is_card(&d) {
+                    self.card(&d);
+                }
+            }
+            Kind::MyNumber => self.my_number(v),
+            Kind::Postal => {
+                let n = lead(v, b"-");
+                if v[..n].bytes().filter(u8::is_ascii_digit).count() == 7 {
+                    self.add(DataItem::Address);
+                }
+            }
+            Kind::BankAccount => {
+                let head = &v.as_bytes()[..v.len().min(60)];
+                let runs = head
+                    .split(|b| !b.is_ascii_digit())
+                    .any(|r| (6..=8).contains(&r.len()));
+                if runs {
+                    self.add(DataItem::BankAccount);
+                }
+            }
+            Kind::Passport => {
+                let b = v.as_bytes();
+                if b.len() >= 9
+                    && b[..2].iter().all(u8::is_ascii_alphabetic)
+                    && b[2..9].iter().all(u8::is_ascii_digit)
+                    && b.get(9).is_none_or(|c| !c.is_ascii_alphanumeric())
+                {
+                    self.add(DataItem::PassportNumber);
+                }
+            }
+            Kind::License => {
+                let n = lead(v, b"- ");
+                if v[..n].bytes().filter(u8::is_ascii_digit).count() == 12 {
+                    self.add(DataItem::DriversLicenseNumber);
+                }
+            }
+            Kind::Item(
+                i @ (DataItem::CardExpiry
+                | DataItem::CardSecurityCode
+                | DataItem::BankPin
+                | DataItem::CardLast4),
+            ) => {
+                if v.bytes().any(|b| b.is_ascii_digit()) {
+                    self.add(i);
+                }
+            }
+            other => {
+                if let Some(i) = other.item() {
+                    self.add(i);
+                }
+            }
+        }
+    }
+
+    /// Content with a reliable shape: e-mail addresses, card numbers (Luhn + brand), phone
+    /// numbers written with separators or +81, 〒 / postal code + prefecture, crypt-style
+    /// password hashes.
+    fn shapes(&mut self, t: &str) {
+        let b = t.as_bytes();
+        for at in memchr_iter(b'@', b) {
+            let mut s = at;
+            while s > 0 && is_local_byte(b[s - 1]) {
+                s -= 1;
+            }
+            let mut e = at + 1;
+            while e < b.len() && is_domain_byte(b[e]) {
+                e += 1;
+            }
+            while e > at + 1 && matches!(b[e - 1], b'.' | b'-') {
+                e -= 1;
+            }
+            if s < at && self.email_key(&t[s..e]) {
+                self.add(DataItem::Email);
+            }
+        }
+        for at in memchr_iter(b'$', b) {
+            let rest = &t[at..];
+            let algo = ["$2a$", "$2b$", "$2y$", "$argon2", "$5$", "$6$", "$1$", "$pbkdf2"];
+            if algo.iter().any(|a| rest.starts_with(a))
+                && rest
+                    .bytes()
+                    .take_while(|c| c.is_ascii_alphanumeric() || b"./$=+,".contains(c))
+                    .count()
+                    >= 20
+            {
+                self.add(DataItem::Password);
+            }
+        }
+        if t.contains('〒') {
+            self.postal_mark(t);
+        }
+        self.digit_runs(t);
+    }
+
+    fn digit_runs(&mut self, t: &str) {
+        let b = t.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            let starts = c.is_ascii_digit()
+                || (matches!(c, b'+' | b'(') && b.get(i + 1).is_some_and(u8::is_ascii_digit));
+            if !starts || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) {
+                i += 1;
+                continue;
+            }
+            let s = i;
+            let mut e = i + 1;
+            loop {
+                while e < b.len() && b[e].is_ascii_digit() {
+                    e += 1;
+                }
+                // One separator (or ") " / ")-") between groups.
+                let mut j = e;
+                let mut seps = 0;
+                while j < b.len() && matches!(b[j], b' ' | b'-' | b'(' | b')') && seps < 2 {
+                    j += 1;
+                    seps += 1;
+                }
+                if seps > 0 && j < b.len() && b[j].is_ascii_digit() {
+                    e = j;
+                } else {
+                    if e < b.len() && b[e] == b')' {
+                        e += 1;
+                    }
+                    break;
+                }
+            }
+            let glued = e < b.len() && (b[e].is_ascii_alphabetic() || b[e] == b'_');
+            if !glued {
+                self.classify_run(&t[s..e], &t[e..]);
+            }
+            i = e.max(s + 1);
+            // Skip the rest of a glued token.
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+        }
+    }
+
+    fn classify_run(&mut self, run: &str, after: &str) {
+        let mut d = std::mem::take(&mut self.digits);
+        d.clear();
+        d.extend(run.bytes().filter(u8::is_ascii_digit));
+        if d.len() >= 7 && !self.classify_one(run, &d, after) && run.contains(' ') {
+            // "03-1234-5678 03-1234-5679": groups separated by spaces, one by one.
+            for part in run.split(' ').filter(|p| !p.is_empty()) {
+                let pd: Vec<u8> = part.bytes().filter(u8::is_ascii_digit).collect();
+                self.classify_one(part, &pd, "");
+            }
+        }
+        self.digits = d;
+    }
+
+    /// Card first (so that its digits are never a phone), then phone, then postal code.
+    fn classify_one(&mut self, run: &str, d: &[u8], after: &str) -> bool {
+        if !run.starts_with('+') && is_card(d) {
+            self.card(d);
+            return true;
+        }
+        let separated = run.bytes().any(|c| matches!(c, b'-' | b' ' | b'(' | b')'));
+        if separated || run.starts_with("+81") {
+            let mut p = Vec::with_capacity(12);
+            phone_digits(run, &mut p);
+            if is_jp_phone(&p) && (run.starts_with("+81") || run.starts_with('0') || run.starts_with("(0")) {
+                self.add(DataItem::Phone);
+                self.add_key(KeyTag::Phone, &p);
+                return true;
+            }
+        }
+        let rb = run.as_bytes();
+        if rb.len() == 8 && rb[3] == b'-' && d.len() == 7 {
+            let rest = after.trim_start();
+            if PREFECTURES.iter().any(|p| rest.starts_with(p)) {
+                self.add(DataItem::Address);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// 〒 before a postal code marks an address.
+    fn postal_mark(&mut self, t: &str) {
+        for (at, _) in t.match_indices('〒') {
+            let rest = t[at + '〒'.len_utf8()..].trim_start();
+            let rb = rest.as_bytes();
+            if rb.len() >= 7 && rb[..3].iter().all(u8::is_ascii_digit) {
+                let n: usize = rb.iter().take(8).take_while(|c| c.is_ascii_digit() || **c == b'-').count();
+                if rb[..n].iter().filter(|c| c.is_ascii_digit()).count() == 7 {
+                    self.add(DataItem::Address);
+                }
+            }
+        }
+    }
+
+    /// Ends the record: counts it, its items, and its person.
+    pub fn finish(&mut self, tally: &mut Tally) {
+        let name = if self.name.is_empty() {
+            &self.kana
+        } else {
+            &self.name
+        };
+        if !name.is_empty()
+            && let Some(b) = self.birth
+        {
+            let mut v = name.as_bytes().to_vec();
+            v.push(0);
+            v.extend_from_slice(b.to_string().as_bytes());
+            self.keys.push(key(KeyTag::NameBirth, &v));
+        }
+        tally.records += 1;
+        let mut items = self.items;
+        while items != 0 {
+            let i = items.trailing_zeros() as usize;
+            tally.item_records[i] += 1;
+            items &= items - 1;
+        }
+        tally.linker.add(&self.keys, self.has_card, self.items != 0);
+        self.items = 0;
+        self.keys.clear();
+        self.has_card = false;
+        self.name.clear();
+        self.kana.clear();
+        self.birth = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items_of(text: &str) -> Vec<&'static str> {
+        let mut r = Record::new();
+        r.free(text);
+        let mut t = Tally::default();
+        r.finish(&mut t);
+        DataItem::ALL
+            .iter()
+            .filter(|i| t.item_records[**i as usize] > 0)
+            .map(|i| i.code())
+            .collect()
+    }
+
+    #[test]
+    fn free_text() {
+        assert_eq!(items_of("バッチ開始"), Vec::<&str>::new());
+        assert_eq!(items_of("注文 1234-5678-9012-3456 を受付"), Vec::<&str>::new());
+        assert_eq!(items_of("カード 4111-1111-1111-1111"), vec!["card_number"]);
+        assert_eq!(items_of("受付番号 123456789018"), Vec::<&str>::new());
+        assert_eq!(items_of("個人番号：123456789018"), vec!["my_number"]);
+        assert_eq!(items_of("マイナンバー 1234 5678 9018"), vec!["my_number"]);
+        assert_eq!(items_of("着信 +81 90-1234-5678"), vec!["phone"]);
+        assert_eq!(items_of("ＴＥＬ：０３－１２３４－５６７８"), vec!["phone"]);
+        assert_eq!(items_of("2026-11-01 10:00:00 login ok"), Vec::<&str>::new());
+        assert_eq!(items_of("user=Taro@Example.jp"), vec!["email"]);
+        assert_eq!(items_of("〒100-0001 東京都千代田区"), vec!["address"]);
+        assert_eq!(items_of("100-0001 東京都千代田区"), vec!["address"]);
+        assert_eq!(items_of("氏名: 山田 太郎, 病名: 糖尿病"), vec!["name", "medical_history"]);
+        assert_eq!(
+            items_of("hash=$2b$12$abcdefghijklmnopqrstuvABCDEFGHIJKLmnopqrstuvwx12345"),
+            vec!["password"]
+        );
+        assert_eq!(items_of("03-1234-5678 03-1234-5679"), vec!["phone"]);
+    }
+}

@@ -1,0 +1,293 @@
+//! Validators: the shapes and check digits that make a digit run a card number, a My Number or a
+//! phone number, and the date forms of a birth date (西暦 and 和暦).
+
+/// Luhn (mod 10) over ASCII digits.
+pub fn luhn(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, d) in digits.iter().rev().enumerate() {
+        let mut v = u32::from(d - b'0');
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    sum.is_multiple_of(10)
+}
+
+fn prefix(digits: &[u8], n: usize) -> u32 {
+    digits
+        .iter()
+        .take(n)
+        .fold(0u32, |a, d| a * 10 + u32::from(d - b'0'))
+}
+
+/// The card brand whose prefix and length table `digits` matches (Visa, Mastercard incl.
+/// 2221–2720, JCB 3528–3589, American Express, Diners, Discover, UnionPay).
+pub fn card_brand(digits: &[u8]) -> Option<&'static str> {
+    let len = digits.len();
+    if !(13..=19).contains(&len) {
+        return None;
+    }
+    let p1 = prefix(digits, 1);
+    let p2 = prefix(digits, 2);
+    let p3 = prefix(digits, 3);
+    let p4 = prefix(digits, 4);
+    let p6 = prefix(digits, 6);
+    if p1 == 4 && matches!(len, 13 | 16 | 19) {
+        return Some("visa");
+    }
+    if ((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && len == 16 {
+        return Some("mastercard");
+    }
+    if (p2 == 34 || p2 == 37) && len == 15 {
+        return Some("amex");
+    }
+    if (3528..=3589).contains(&p4) && (16..=19).contains(&len) {
+        return Some("jcb");
+    }
+    if ((300..=305).contains(&p3) || p4 == 3095 || p2 == 36 || p2 == 38 || p2 == 39)
+        && (14..=19).contains(&len)
+    {
+        return Some("diners");
+    }
+    if (p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || (622_126..=622_925).contains(&p6))
+        && (16..=19).contains(&len)
+    {
+        return Some("discover");
+    }
+    if p2 == 62 && (16..=19).contains(&len) {
+        return Some("unionpay");
+    }
+    None
+}
+
+/// A full card number: brand table and Luhn.
+pub fn is_card(digits: &[u8]) -> bool {
+    card_brand(digits).is_some() && luhn(digits)
+}
+
+/// The check digit of the My Number ordinance (個人番号の指定等に関する省令5条): weights 6,5,4,3,2,
+/// 7,6,5,4,3,2 over the first 11 digits, mod 11; a remainder of 0 or 1 gives 0, else 11 − r.
+pub fn my_number_check(digits: &[u8]) -> bool {
+    if digits.len() != 12 || !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    const W: [u32; 11] = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+    let sum: u32 = digits[..11]
+        .iter()
+        .zip(W)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    let r = sum % 11;
+    let check = if r <= 1 { 0 } else { 11 - r };
+    u32::from(digits[11] - b'0') == check
+}
+
+/// A Japanese phone number as digits (after +81 → 0): fixed lines 0X… (10 digits), mobile and
+/// IP phones 060/070/080/090/050 (11 digits), free dial 0120 (10) and 0800 (11).
+pub fn is_jp_phone(digits: &[u8]) -> bool {
+    if digits.first() != Some(&b'0') || digits.get(1) == Some(&b'0') {
+        return false;
+    }
+    match digits.len() {
+        11 => matches!(&digits[..3], b"060" | b"070" | b"080" | b"090" | b"050") || digits.starts_with(b"0800"),
+        10 => !matches!(&digits[..3], b"060" | b"070" | b"080" | b"090" | b"050") && !digits.starts_with(b"0800"),
+        _ => false,
+    }
+}
+
+/// Digits of a phone value: the ASCII digits of `text` with a leading `+81` (or `81` after `+`)
+/// turned into `0`.
+pub fn phone_digits(text: &str, out: &mut Vec<u8>) {
+    let t = text.trim_start();
+    let (intl, rest) = match t.strip_prefix("+81") {
+        Some(r) => (true, r),
+        None => (false, t),
+    };
+    if intl {
+        out.push(b'0');
+    }
+    let mut first = true;
+    for b in rest.bytes().filter(u8::is_ascii_digit) {
+        // "+81 (0)3-…": the trunk 0 in brackets is not dialled twice.
+        if intl && first && b == b'0' {
+            first = false;
+            continue;
+        }
+        first = false;
+        out.push(b);
+    }
+}
+
+/// An e-mail address: `local@domain.tld`, ASCII, with a dot in the domain.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && domain.len() >= 3
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && local.bytes().all(is_local_byte)
+        && domain.bytes().all(is_domain_byte)
+}
+
+pub(crate) fn is_local_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"._%+-!#&'*/=?^`{|}~".contains(&b)
+}
+
+pub(crate) fn is_domain_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
+}
+
+const ERAS: &[(&str, char, i32)] = &[
+    ("明治", 'M', 1868),
+    ("大正", 'T', 1912),
+    ("昭和", 'S', 1926),
+    ("平成", 'H', 1989),
+    ("令和", 'R', 2019),
+];
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<u32> {
+    if !(1868..=2100).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    u32::try_from(y).ok().map(|y| y * 10_000 + m * 100 + d)
+}
+
+/// Reads a number of at most `max` digits at the front of `s`.
+fn number(s: &str, max: usize) -> Option<(u32, &str)> {
+    let n = s.bytes().take_while(u8::is_ascii_digit).count();
+    if n == 0 || n > max {
+        return None;
+    }
+    Some((s[..n].parse().ok()?, &s[n..]))
+}
+
+fn sep(s: &str) -> Option<&str> {
+    let s = s.trim_start();
+    for p in ["年", "月", "-", "/", "."] {
+        if let Some(r) = s.strip_prefix(p) {
+            return Some(r.trim_start());
+        }
+    }
+    None
+}
+
+/// A calendar date in 西暦 (`1980-01-02`, `1980/1/2`, `1980年1月2日`, `19800102`) or 和暦
+/// (`昭和55年1月2日`, `平成元年1月8日`, `S55.1.2`, `H2/3/4`, `R1-5-1`), as `yyyymmdd`.
+/// `text` must already be normalized.
+pub fn parse_date(text: &str) -> Option<u32> {
+    let t = text.trim();
+    for (name, letter, start) in ERAS {
+        let rest = t
+            .strip_prefix(name)
+            .or_else(|| t.strip_prefix(*letter))
+            .or_else(|| t.strip_prefix(letter.to_ascii_lowercase()));
+        if let Some(rest) = rest {
+            let rest = rest.trim_start();
+            let (y, rest) = match rest.strip_prefix('元') {
+                Some(r) => (1, r),
+                None => number(rest, 2)?,
+            };
+            let (m, rest) = number(sep(rest)?, 2)?;
+            let (d, _) = number(sep(rest)?, 2)?;
+            return ymd(start + i32::try_from(y).ok()? - 1, m, d);
+        }
+    }
+    let b = t.as_bytes();
+    if b.len() >= 8 && b[..8].iter().all(u8::is_ascii_digit) && b.get(8).is_none_or(|c| !c.is_ascii_digit()) {
+        let n = |r: std::ops::Range<usize>| t[r].parse::<u32>().ok();
+        return ymd(i32::try_from(n(0..4)?).ok()?, n(4..6)?, n(6..8)?);
+    }
+    let (y, rest) = number(t, 4)?;
+    if y < 1000 {
+        return None;
+    }
+    let (m, rest) = number(sep(rest)?, 2)?;
+    let (d, _) = number(sep(rest)?, 2)?;
+    ymd(i32::try_from(y).ok()?, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cards() {
+        assert!(is_card(b"4111111111111111"));
+        assert!(is_card(b"5555555555554444"));
+        assert!(is_card(b"2223003122003222"));
+        assert!(is_card(b"3530111333300000"));
+        assert!(is_card(b"378282246310005"));
+        assert!(is_card(b"30569309025904"));
+        assert!(is_card(b"6011111111111117"));
+        assert!(!is_card(b"4111111111111112"), "Luhn fails");
+        assert!(!is_card(b"1234567812345670"), "passes Luhn, no brand");
+        assert!(!is_card(b"411111111111111"), "Visa of 15 digits");
+    }
+
+    #[test]
+    fn my_number() {
+        assert!(my_number_check(b"123456789018"));
+        assert!(!my_number_check(b"123456789012"));
+        assert!(!my_number_check(b"12345678901"));
+    }
+
+    #[test]
+    fn phones() {
+        let d = |s: &str| {
+            let mut v = Vec::new();
+            phone_digits(s, &mut v);
+            v
+        };
+        assert_eq!(d("+81 90-1234-5678"), b"09012345678");
+        assert_eq!(d("+81-3-1234-5678"), b"0312345678");
+        assert_eq!(d("+81 (0)3 1234 5678"), b"0312345678");
+        assert!(is_jp_phone(b"09012345678"));
+        assert!(is_jp_phone(b"0312345678"));
+        assert!(is_jp_phone(b"0120123456"));
+        assert!(is_jp_phone(b"08001234567"));
+        assert!(!is_jp_phone(b"0901234567"));
+        assert!(!is_jp_phone(b"1234567890"));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("1980-01-02"), Some(1980_01_02));
+        assert_eq!(parse_date("1980/1/2"), Some(1980_01_02));
+        assert_eq!(parse_date("1980年1月2日"), Some(1980_01_02));
+        assert_eq!(parse_date("19800102"), Some(1980_01_02));
+        assert_eq!(parse_date("昭和55年1月2日"), Some(1980_01_02));
+        assert_eq!(parse_date("S55.1.2"), Some(1980_01_02));
+        assert_eq!(parse_date("平成元年1月8日"), Some(1989_01_08));
+        assert_eq!(parse_date("H2/3/4"), Some(1990_03_04));
+        assert_eq!(parse_date("令和元年5月1日"), Some(2019_05_01));
+        assert_eq!(parse_date("大正14年 3月 1日"), Some(1925_03_01));
+        assert_eq!(parse_date("1980-02-30"), None);
+        assert_eq!(parse_date("abc"), None);
+    }
+
+    #[test]
+    fn emails() {
+        assert!(is_email("taro.yamada@example.co.jp"));
+        assert!(!is_email("@example.jp"));
+        assert!(!is_email("taro@localhost"));
+    }
+}
