@@ -196,7 +196,7 @@ pub(crate) fn scan_file(path: &Path, ctx: &Ctx<'_>) -> Outcome {
         count,
         progress: Some(ctx.progress),
     };
-    scan_stream(name, &mut r, 0, ctx)
+    scan_stream(name.clone(), &name, &mut r, 0, ctx)
 }
 
 /// Bytes in memory (an upload).
@@ -205,7 +205,7 @@ pub(crate) fn scan_memory(name: &str, data: &[u8], ctx: &Ctx<'_>) -> Outcome {
         return scan_zip(name, Cursor::new(data), 0, ctx);
     }
     let mut r = data;
-    scan_stream(name.to_owned(), &mut r, 0, ctx)
+    scan_stream(name.to_owned(), name, &mut r, 0, ctx)
 }
 
 fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> {
@@ -227,7 +227,7 @@ fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> {
     res.map(|()| got)
 }
 
-fn gz_stream(name: String, r: &mut dyn Read, depth: u32, ctx: &Ctx<'_>) -> Outcome {
+fn gz_stream(name: String, hint: &str, r: &mut dyn Read, depth: u32, ctx: &Ctx<'_>) -> Outcome {
     let l = &ctx.opts.limits;
     if depth >= l.max_depth {
         return failed(&name, "containers nested too deep".to_owned());
@@ -246,11 +246,15 @@ fn gz_stream(name: String, r: &mut dyn Read, depth: u32, ctx: &Ctx<'_>) -> Outco
         ratio_after: l.ratio_after,
         max_total: l.max_expanded,
     };
-    scan_stream(inner_name(&name), &mut limited, depth + 1, ctx)
+    let hint = inner_name(hint);
+    scan_stream(name, &hint, &mut limited, depth + 1, ctx)
 }
 
 /// A stream of unknown content: sniffs containers, binary, encoding and format, then reads.
-fn scan_stream(name: String, r: &mut dyn Read, depth: u32, ctx: &Ctx<'_>) -> Outcome {
+///
+/// `name` is what errors say; `hint` the name whose extension tells the format (`a.csv` for
+/// `a.csv.gz`).
+fn scan_stream(name: String, hint: &str, r: &mut dyn Read, depth: u32, ctx: &Ctx<'_>) -> Outcome {
     let mut sample = Vec::with_capacity(SAMPLE);
     if let Err(e) = fill(r, &mut sample, SAMPLE) {
         if sample.is_empty() {
@@ -262,7 +266,7 @@ fn scan_stream(name: String, r: &mut dyn Read, depth: u32, ctx: &Ctx<'_>) -> Out
     }
     if sample.starts_with(GZIP) {
         let mut chained = Cursor::new(sample).chain(r);
-        return gz_stream(name, &mut chained, depth, ctx);
+        return gz_stream(name, hint, &mut chained, depth, ctx);
     }
     if sample.starts_with(ZIP) {
         if depth >= ctx.opts.limits.max_depth {
@@ -286,7 +290,7 @@ fn scan_stream(name: String, r: &mut dyn Read, depth: u32, ctx: &Ctx<'_>) -> Out
     }
     leaf.opened = true;
     let enc = detect_encoding(&sample, ctx.opts.encoding);
-    let fmt = detect_format(&leaf.name, &sample);
+    let fmt = detect_format(hint, &sample);
     if fmt == Format::JsonArray {
         json_array(&mut leaf, sample, r, enc);
         return leaf.done();
@@ -332,7 +336,7 @@ fn scan_stream(name: String, r: &mut dyn Read, depth: u32, ctx: &Ctx<'_>) -> Out
             Err(e) => {
                 // What came before the break counts; the broken tail does not.
                 lines.block(&buf, false, offset, &mut leaf);
-                leaf.problem(format!("cannot read past byte {offset}: {e}"));
+                leaf.problem(format!("cannot read past byte {}: {e}", offset + buf.len() as u64));
                 break;
             }
         }
@@ -970,7 +974,8 @@ fn scan_zip<R: Read + Seek>(name: &str, r: R, depth: u32, ctx: &Ctx<'_>) -> Outc
                 Err(e) => failed(&entry_name, format!("cannot read: {e}")),
             }
         } else {
-            scan_stream(entry_name, &mut limited, depth + 1, ctx)
+            let hint = entry_name.clone();
+            scan_stream(entry_name, &hint, &mut limited, depth + 1, ctx)
         };
         out = out.merge(o);
     }

@@ -332,7 +332,8 @@ impl Record {
         let b = t.as_bytes();
         for at in memchr_iter(b'@', b) {
             let mut s = at;
-            while s > 0 && is_local_byte(b[s - 1]) {
+            // In running text `user=a@b.jp`, `<a@b.jp>`: the common local-part characters only.
+            while s > 0 && (b[s - 1].is_ascii_alphanumeric() || b"._%+-".contains(&b[s - 1])) {
                 s -= 1;
             }
             let mut e = at + 1;
