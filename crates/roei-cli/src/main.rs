@@ -14,6 +14,7 @@ use roei_law::{Facts, Lang};
 pub use roei_cli::BadInput;
 
 mod commands;
+mod scan;
 mod server;
 
 #[derive(Parser, Debug)]
@@ -61,6 +62,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Count persons and data items in leaked files (CSV/TSV, JSON, text, XLSX, .gz, .zip).
+    #[command(long_about = scan::ABOUT)]
+    Scan(scan::ScanArgs),
     /// Run the web server (JSON API, login page, background jobs) until SIGINT / SIGTERM.
     #[command(long_about = SERVE_ABOUT)]
     Serve(server::ServeArgs),
@@ -157,6 +161,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
         } => commands::deadline(&known_on, days, format == Format::Json),
         Command::Holidays { year, format } => commands::holidays(year, format == Format::Json),
+        Command::Scan(args) => scan::scan(&args),
         Command::Serve(args) => server::serve(&args),
         Command::Admin { command } => server::admin(command),
         Command::Audit { command } => server::audit(command),

@@ -459,7 +459,10 @@ pub fn labels_in(text: &str, out: &mut Vec<(usize, usize, Kind)>) {
         let Some(c) = rest.chars().next() else {
             continue;
         };
-        if matches!(c, ':' | '=' | ' ' | '\t' | '】' | ']' | '」' | '"' | '：' | '　') {
+        if matches!(
+            c,
+            ':' | '=' | ' ' | '\t' | '】' | ']' | '」' | '"' | '：' | '　'
+        ) {
             out.push((m.start(), m.end(), kind));
         }
     }
@@ -493,7 +496,10 @@ mod tests {
     #[test]
     fn labels() {
         let mut v = Vec::new();
-        labels_in("氏名：山田太郎 マイナンバー 123456789018 username=x", &mut v);
+        labels_in(
+            "氏名：山田太郎 マイナンバー 123456789018 username=x",
+            &mut v,
+        );
         let kinds: Vec<Kind> = v.iter().map(|m| m.2).collect();
         assert_eq!(kinds, vec![K::Name, K::MyNumber]);
         v.clear();

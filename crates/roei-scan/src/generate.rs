@@ -8,6 +8,8 @@
 //! other identifier in common; full-width digits; +81 numbers; e-mail addresses in another
 //! case; a log line with no personal data.
 
+#![allow(clippy::format_push_string, clippy::many_single_char_names)]
+
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 use std::path::Path;
@@ -83,7 +85,13 @@ const PLACES: &[(&str, &str)] = &[
     ("福岡県", "福岡市博多区博多駅前"),
     ("北海道", "札幌市中央区北一条西"),
 ];
-const DISEASES: &[&str] = &["糖尿病", "高血圧症", "気管支喘息", "うつ病", "腰椎椎間板ヘルニア"];
+const DISEASES: &[&str] = &[
+    "糖尿病",
+    "高血圧症",
+    "気管支喘息",
+    "うつ病",
+    "腰椎椎間板ヘルニア",
+];
 const DRUGS: &[&str] = &["メトホルミン", "アムロジピン", "ロキソプロフェン", "なし"];
 
 /// One generated person.
@@ -119,22 +127,41 @@ fn with_luhn(body: &str, valid: bool) -> String {
 
 /// A card number of a real brand passing Luhn, unique for `i`.
 pub fn card_number(rng: &mut Rng, i: u64) -> String {
-    let (prefix, len) = *rng.pick(&[("4", 16usize), ("53", 16), ("3540", 16), ("37", 15), ("2221", 16)]);
+    let (prefix, len) = *rng.pick(&[
+        ("4", 16usize),
+        ("53", 16),
+        ("3540", 16),
+        ("37", 15),
+        ("2221", 16),
+    ]);
     let fill = len - 1 - prefix.len();
-    let body = format!("{prefix}{}", digits_of(i % 10u64.pow(u32::try_from(fill).unwrap_or(8)), fill));
+    let body = format!(
+        "{prefix}{}",
+        digits_of(i % 10u64.pow(u32::try_from(fill).unwrap_or(8)), fill)
+    );
     with_luhn(&body, true)
 }
 
 /// A 16-digit order number starting with 4 (Visa's prefix) that fails Luhn.
 pub fn order_number(rng: &mut Rng) -> String {
-    with_luhn(&format!("4{}", digits_of(rng.below(10u64.pow(14)), 14)), false)
+    with_luhn(
+        &format!("4{}", digits_of(rng.below(10u64.pow(14)), 14)),
+        false,
+    )
 }
 
 /// 12 digits with a valid My Number check digit.
 pub fn my_number(i: u64) -> String {
-    let body = digits_of(i.wrapping_mul(7_919).wrapping_add(10_000_000_000) % 100_000_000_000, 11);
     const W: [u32; 11] = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
-    let sum: u32 = body.bytes().zip(W).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let body = digits_of(
+        i.wrapping_mul(7_919).wrapping_add(10_000_000_000) % 100_000_000_000,
+        11,
+    );
+    let sum: u32 = body
+        .bytes()
+        .zip(W)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     let r = sum % 11;
     let c = if r <= 1 { 0 } else { 11 - r };
     format!("{body}{c}")
@@ -171,7 +198,11 @@ impl Person {
         format!("{}{}", self.family, self.given)
     }
     fn ymd(&self) -> (u32, u32, u32) {
-        (self.birth / 10_000, self.birth / 100 % 100, self.birth % 100)
+        (
+            self.birth / 10_000,
+            self.birth / 100 % 100,
+            self.birth % 100,
+        )
     }
     fn iso(&self) -> String {
         let (y, m, d) = self.ymd();
@@ -184,7 +215,7 @@ impl Person {
     /// 和暦: 昭和55年1月2日 (or S55.1.2 when `short`).
     pub fn wareki(&self, short: bool) -> String {
         let (y, m, d) = self.ymd();
-        let (era, letter, ey) = if self.birth >= 1989_01_08 {
+        let (era, letter, ey) = if self.birth >= 19_890_108 {
             ("平成", "H", y - 1988)
         } else {
             ("昭和", "S", y - 1925)
@@ -324,7 +355,9 @@ pub fn leak(seed: u64, n: usize) -> (Vec<GeneratedFile>, Truth) {
     let nb = |p: &Person| Id::NameBirth(p.name_key(), p.birth);
 
     // 1. customers.csv, UTF-8 with a BOM: every customer, some twice (repeat orders).
-    let mut s = String::from("\u{feff}顧客番号,氏名,フリガナ,生年月日,性別,メールアドレス,電話番号,郵便番号,住所,注文番号,カード番号\r\n");
+    let mut s = String::from(
+        "\u{feff}顧客番号,氏名,フリガナ,生年月日,性別,メールアドレス,電話番号,郵便番号,住所,注文番号,カード番号\r\n",
+    );
     for (i, p) in people.iter().enumerate() {
         let times = if i % 9 == 0 { 2 } else { 1 };
         for _ in 0..times {
@@ -350,7 +383,14 @@ pub fn leak(seed: u64, n: usize) -> (Vec<GeneratedFile>, Truth) {
                 i % 10_000,
                 order_number(&mut rng),
             ));
-            let mut items = vec![D::CustomerId, D::Name, D::BirthDate, D::Gender, D::Email, D::Address];
+            let mut items = vec![
+                D::CustomerId,
+                D::Name,
+                D::BirthDate,
+                D::Gender,
+                D::Email,
+                D::Address,
+            ];
             let mut ids = vec![Id::Email(p.email.clone()), nb(p)];
             if !phone.is_empty() {
                 items.push(D::Phone);
@@ -408,14 +448,23 @@ pub fn leak(seed: u64, n: usize) -> (Vec<GeneratedFile>, Truth) {
     // 3. access.log: log lines, some without personal data.
     let mut s = String::new();
     for (i, p) in people.iter().enumerate() {
-        let ts = format!("2026-11-{:02}T{:02}:{:02}:{:02}", 1 + i % 28, i % 24, i % 60, (i * 7) % 60);
+        let ts = format!(
+            "2026-11-{:02}T{:02}:{:02}:{:02}",
+            1 + i % 28,
+            i % 24,
+            i % 60,
+            (i * 7) % 60
+        );
         if i % 3 == 0 {
             let email = if i % 2 == 0 {
                 p.email.to_uppercase()
             } else {
                 p.email.clone()
             };
-            s.push_str(&format!("{ts} INFO login ok user={email} from 192.0.2.{}\n", i % 250));
+            s.push_str(&format!(
+                "{ts} INFO login ok user={email} from 192.0.2.{}\n",
+                i % 250
+            ));
             t.record(&[D::Email], &[Id::Email(p.email.clone())]);
         }
         if i % 7 == 0 && i % 11 != 3 {
@@ -441,7 +490,9 @@ pub fn leak(seed: u64, n: usize) -> (Vec<GeneratedFile>, Truth) {
         }
     }
     for i in 0..n64 / 10 {
-        s.push_str(&format!("2026-11-30T23:59:59 INFO 新規登録 guest{i}@example.net\n"));
+        s.push_str(&format!(
+            "2026-11-30T23:59:59 INFO 新規登録 guest{i}@example.net\n"
+        ));
         t.record(&[D::Email], &[Id::Email(format!("guest{i}@example.net"))]);
     }
     files.push(GeneratedFile {
@@ -453,19 +504,28 @@ pub fn leak(seed: u64, n: usize) -> (Vec<GeneratedFile>, Truth) {
     // had none in customers.csv.
     let mut s = String::new();
     for (i, p) in people.iter().enumerate().step_by(2) {
-        let card = p.card.clone().unwrap_or_else(|| card_number(&mut rng, 5_000_000 + i as u64));
+        let card = p
+            .card
+            .clone()
+            .unwrap_or_else(|| card_number(&mut rng, 5_000_000 + i as u64));
         let grouped: Vec<String> = card
             .as_bytes()
             .chunks(4)
             .map(|c| String::from_utf8_lossy(c).into_owned())
             .collect();
-        s.push_str(&serde_json::json!({
-            "order_id": order_number(&mut rng),
-            "amount": 1200 + i,
-            "customer": {"email": p.email, "payment": {"card_number": grouped.join(" ")}},
-        }).to_string());
+        s.push_str(
+            &serde_json::json!({
+                "order_id": order_number(&mut rng),
+                "amount": 1200 + i,
+                "customer": {"email": p.email, "payment": {"card_number": grouped.join(" ")}},
+            })
+            .to_string(),
+        );
         s.push('\n');
-        t.record(&[D::Email, D::CardNumber], &[Id::Email(p.email.clone()), Id::Card(card)]);
+        t.record(
+            &[D::Email, D::CardNumber],
+            &[Id::Email(p.email.clone()), Id::Card(card)],
+        );
     }
     files.push(GeneratedFile {
         name: "orders.jsonl".into(),
@@ -485,7 +545,10 @@ pub fn leak(seed: u64, n: usize) -> (Vec<GeneratedFile>, Truth) {
             "病名": rng.pick(DISEASES),
             "処方": rng.pick(DRUGS),
         }));
-        t.record(&[D::Name, D::BirthDate, D::MedicalHistory, D::MedicalCare], &[nb(p)]);
+        t.record(
+            &[D::Name, D::BirthDate, D::MedicalHistory, D::MedicalCare],
+            &[nb(p)],
+        );
     }
     files.push(GeneratedFile {
         name: "patients.json".into(),
@@ -496,7 +559,11 @@ pub fn leak(seed: u64, n: usize) -> (Vec<GeneratedFile>, Truth) {
     let mut s = String::from("社員番号\t氏名\t生年月日\tメール\t口座番号\t障害\n");
     for i in 0..n64 / 5 {
         let p = Person::new(&mut rng, 3_000_000 + i);
-        let dis = if i % 6 == 0 { "身体障害者手帳2級" } else { "" };
+        let dis = if i % 6 == 0 {
+            "身体障害者手帳2級"
+        } else {
+            ""
+        };
         s.push_str(&format!(
             "E{i:05}\t{}\t{}\t{}\t普通 {:07}\t{dis}\n",
             p.name(),
@@ -504,7 +571,13 @@ pub fn leak(seed: u64, n: usize) -> (Vec<GeneratedFile>, Truth) {
             p.email,
             1_000_000 + i
         ));
-        let mut items = vec![D::EmployeeId, D::Name, D::BirthDate, D::Email, D::BankAccount];
+        let mut items = vec![
+            D::EmployeeId,
+            D::Name,
+            D::BirthDate,
+            D::Email,
+            D::BankAccount,
+        ];
         if !dis.is_empty() {
             items.push(D::Disability);
         }
@@ -537,11 +610,18 @@ pub fn leak(seed: u64, n: usize) -> (Vec<GeneratedFile>, Truth) {
     t.record(&[], &[]);
     files.push(GeneratedFile {
         name: "archive.zip".into(),
-        data: zip_of(&[("old/customers_old.csv", s.as_bytes()), ("README.txt", readme.as_bytes())]),
+        data: zip_of(&[
+            ("old/customers_old.csv", s.as_bytes()),
+            ("README.txt", readme.as_bytes()),
+        ]),
     });
 
     // 8. members.xlsx: every 6th customer by e-mail, and new members with a My Number column.
-    let mut rows = vec![vec!["氏名".to_owned(), "メールアドレス".to_owned(), "個人番号".to_owned()]];
+    let mut rows = vec![vec![
+        "氏名".to_owned(),
+        "メールアドレス".to_owned(),
+        "個人番号".to_owned(),
+    ]];
     for (i, p) in people.iter().enumerate().step_by(6) {
         rows.push(vec![p.name(), p.email.clone(), String::new()]);
         let _ = i;
@@ -552,7 +632,10 @@ pub fn leak(seed: u64, n: usize) -> (Vec<GeneratedFile>, Truth) {
         rows.push(vec![p.name(), p.email.clone(), p.my_number.clone()]);
         t.record(
             &[D::Name, D::Email, D::MyNumber],
-            &[Id::Email(p.email.clone()), Id::MyNumber(p.my_number.clone())],
+            &[
+                Id::Email(p.email.clone()),
+                Id::MyNumber(p.my_number.clone()),
+            ],
         );
     }
     files.push(GeneratedFile {
@@ -587,7 +670,9 @@ pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A minimal XLSX workbook of one sheet of inline strings.
@@ -630,10 +715,14 @@ pub fn xlsx_of(sheet: &str, rows: &[Vec<String>]) -> Vec<u8> {
 /// A large customer-order CSV for benchmarks: rows of `population` distinct customers repeated
 /// (as order histories are), until about `bytes`. Returns the rows written.
 pub fn big_csv(w: &mut impl Write, seed: u64, bytes: u64, population: usize) -> io::Result<u64> {
+    use std::fmt::Write as _;
     let mut rng = Rng::new(seed);
-    let people: Vec<Person> = (0..population as u64).map(|i| Person::new(&mut rng, i)).collect();
+    let people: Vec<Person> = (0..population as u64)
+        .map(|i| Person::new(&mut rng, i))
+        .collect();
     let mut out = io::BufWriter::with_capacity(1 << 20, w);
-    let header = "注文番号,注文日時,氏名,生年月日,メールアドレス,電話番号,住所,カード番号,金額,備考\n";
+    let header =
+        "注文番号,注文日時,氏名,生年月日,メールアドレス,電話番号,住所,カード番号,金額,備考\n";
     out.write_all(header.as_bytes())?;
     let mut written = header.len() as u64;
     let mut rows = 0u64;
@@ -643,10 +732,9 @@ pub fn big_csv(w: &mut impl Write, seed: u64, bytes: u64, population: usize) -> 
         let p = &people[i];
         let (pref, city) = *rng.pick(PLACES);
         line.clear();
-        use std::fmt::Write as _;
-        let _ = write!(
+        let _ = writeln!(
             line,
-            "{},2026-11-{:02} {:02}:{:02},{},{},{},{},{pref}{city}{}-{},{},{},{}\n",
+            "{},2026-11-{:02} {:02}:{:02},{},{},{},{},{pref}{city}{}-{},{},{},{}",
             order_number(&mut rng),
             1 + rows % 28,
             rows % 24,
@@ -659,7 +747,11 @@ pub fn big_csv(w: &mut impl Write, seed: u64, bytes: u64, population: usize) -> 
             1 + i % 30,
             p.card.as_deref().unwrap_or(""),
             1000 + rows % 9000,
-            if rows % 17 == 0 { "配送先変更あり" } else { "" },
+            if rows.is_multiple_of(17) {
+                "配送先変更あり"
+            } else {
+                ""
+            },
         );
         out.write_all(line.as_bytes())?;
         written += line.len() as u64;

@@ -105,6 +105,11 @@ impl Scan {
         self.out = me.merge(other.out);
     }
 
+    /// Adds errors found outside the scan (paths that could not be listed).
+    pub fn add_errors(&mut self, errors: Vec<FileError>) {
+        self.out.errors.extend(errors);
+    }
+
     /// Distinct identifiers held (the scan's memory grows with this).
     pub fn identifiers(&self) -> usize {
         self.out.tally.linker.identifiers()
@@ -201,7 +206,11 @@ fn walk(p: &Path, files: &mut Vec<(PathBuf, u64)>, errors: &mut Vec<FileError>) 
 
 /// Scans files (from [`list_files`]) in parallel on the current rayon pool; `progress` gets
 /// the number of bytes read as they are read.
-pub fn scan_files(files: &[(PathBuf, u64)], opts: &ScanOptions, progress: &(dyn Fn(u64) + Sync)) -> Scan {
+pub fn scan_files(
+    files: &[(PathBuf, u64)],
+    opts: &ScanOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Scan {
     let ctx = read::Ctx { opts, progress };
     let out = files
         .par_iter()

@@ -175,7 +175,11 @@ mod tests {
         a.add(&[], false, true);
         a.add(&[], false, false);
         let mut b = Linker::default();
-        b.add(&[e("b"), key(KeyTag::Card, b"4111111111111111")], true, true);
+        b.add(
+            &[e("b"), key(KeyTag::Card, b"4111111111111111")],
+            true,
+            true,
+        );
         b.add(&[e("c")], false, true);
         assert_eq!(b.clone().count(), (2, 1));
         a.merge(b);

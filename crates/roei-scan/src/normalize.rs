@@ -54,7 +54,10 @@ mod tests {
     fn folds_full_width() {
         assert_eq!(normalize("０９０－１２３４－５６７８"), "090-1234-5678");
         assert_eq!(normalize("０９０ー１２３４ー５６７８"), "090-1234-5678");
-        assert_eq!(normalize("ＴＥＬ：ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ"), "TEL:taro@example.jp");
+        assert_eq!(
+            normalize("ＴＥＬ：ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ"),
+            "TEL:taro@example.jp"
+        );
         assert_eq!(normalize("ルーシー"), "ルーシー");
         assert!(matches!(normalize("plain"), Cow::Borrowed(_)));
     }

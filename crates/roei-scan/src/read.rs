@@ -176,19 +176,19 @@ pub(crate) fn scan_file(path: &Path, ctx: &Ctx<'_>) -> Outcome {
         Ok(f) => f,
         Err(e) => return failed(&name, format!("cannot open: {e}")),
     };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let size = file.metadata().map_or(0, |m| m.len());
     let mut magic = [0u8; 4];
     let got = file.read_at(&mut magic, 0).unwrap_or(0);
     let magic = &magic[..got];
     if magic.starts_with(ZIP) {
-        let counted = file.metadata().map(|m| m.len()).unwrap_or(0);
-        (ctx.progress)(counted);
+        (ctx.progress)(size);
         return scan_zip(&name, BufReader::new(file), 0, ctx);
     }
-    if !magic.starts_with(GZIP) && size >= 2 * ctx.opts.chunk_size as u64 {
-        if let Some(o) = scan_chunked(&name, &file, size, ctx) {
-            return o;
-        }
+    if !magic.starts_with(GZIP)
+        && size >= 2 * ctx.opts.chunk_size as u64
+        && let Some(o) = scan_chunked(&name, &file, size, ctx)
+    {
+        return o;
     }
     let count = Arc::new(AtomicU64::new(0));
     let mut r = Counting {
@@ -256,10 +256,10 @@ fn gz_stream(name: String, hint: &str, r: &mut dyn Read, depth: u32, ctx: &Ctx<'
 /// `a.csv.gz`).
 fn scan_stream(name: String, hint: &str, r: &mut dyn Read, depth: u32, ctx: &Ctx<'_>) -> Outcome {
     let mut sample = Vec::with_capacity(SAMPLE);
-    if let Err(e) = fill(r, &mut sample, SAMPLE) {
-        if sample.is_empty() {
-            return failed(&name, format!("cannot read: {e}"));
-        }
+    if let Err(e) = fill(r, &mut sample, SAMPLE)
+        && sample.is_empty()
+    {
+        return failed(&name, format!("cannot read: {e}"));
     }
     if sample.is_empty() {
         return failed(&name, "empty file".to_owned());
@@ -279,7 +279,10 @@ fn scan_stream(name: String, hint: &str, r: &mut dyn Read, depth: u32, ctx: &Ctx
             return failed(&name, format!("cannot read: {e}"));
         }
         if all.len() > cap {
-            return failed(&name, format!("archive inside an archive larger than {cap} bytes: not scanned"));
+            return failed(
+                &name,
+                format!("archive inside an archive larger than {cap} bytes: not scanned"),
+            );
         }
         return scan_zip(&name, Cursor::new(all), depth + 1, ctx);
     }
@@ -336,7 +339,10 @@ fn scan_stream(name: String, hint: &str, r: &mut dyn Read, depth: u32, ctx: &Ctx
             Err(e) => {
                 // What came before the break counts; the broken tail does not.
                 lines.block(&buf, false, offset, &mut leaf);
-                leaf.problem(format!("cannot read past byte {}: {e}", offset + buf.len() as u64));
+                leaf.problem(format!(
+                    "cannot read past byte {}: {e}",
+                    offset + buf.len() as u64
+                ));
                 break;
             }
         }
@@ -569,7 +575,11 @@ impl Lines {
     fn one(&mut self, raw: &[u8], at: u64, leaf: &mut Leaf) {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         if raw.len() > self.max {
-            leaf.problem(format!("{}: longer than {} bytes: skipped", self.place(at), self.max));
+            leaf.problem(format!(
+                "{}: longer than {} bytes: skipped",
+                self.place(at),
+                self.max
+            ));
             return;
         }
         let Some(text) = decode(raw, self.enc) else {
@@ -745,19 +755,6 @@ fn json_fields(rec: &mut Record, kind: Option<Kind>, v: &serde_json::Value, dept
 /// A JSON array of objects, element by element (memory: one element at a time).
 fn json_array(leaf: &mut Leaf, sample: Vec<u8>, r: &mut dyn Read, enc: Enc) {
     use serde::de::{Deserializer as _, SeqAccess, Visitor};
-    if matches!(enc, Enc::Sjis { .. }) {
-        leaf.problem("a JSON array in Shift_JIS: JSON must be UTF-8".to_owned());
-        return;
-    }
-    let count = Arc::new(AtomicU64::new(0));
-    let reader = BufReader::with_capacity(
-        READ,
-        Counting {
-            inner: Cursor::new(sample).chain(r),
-            count: count.clone(),
-            progress: None,
-        },
-    );
     struct V<'a> {
         tally: &'a mut Tally,
         rec: Record,
@@ -774,6 +771,19 @@ fn json_array(leaf: &mut Leaf, sample: Vec<u8>, r: &mut dyn Read, enc: Enc) {
             Ok(())
         }
     }
+    if matches!(enc, Enc::Sjis { .. }) {
+        leaf.problem("a JSON array in Shift_JIS: JSON must be UTF-8".to_owned());
+        return;
+    }
+    let count = Arc::new(AtomicU64::new(0));
+    let reader = BufReader::with_capacity(
+        READ,
+        Counting {
+            inner: Cursor::new(sample).chain(r),
+            count: count.clone(),
+            progress: None,
+        },
+    );
     let mut de = serde_json::Deserializer::from_reader(reader);
     let visitor = V {
         tally: &mut leaf.tally,
@@ -820,7 +830,7 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
     }
     let header = lead.header.clone();
     let chunk = ctx.opts.chunk_size as u64;
-    let starts: Vec<u64> = (0..)
+    let starts: Vec<u64> = (0..size.div_ceil(chunk.max(1)))
         .map(|k| body_start + k * chunk)
         .take_while(|s| *s < size)
         .collect();
@@ -916,7 +926,13 @@ fn scan_zip<R: Read + Seek>(name: &str, r: R, depth: u32, ctx: &Ctx<'_>) -> Outc
     }
     if is_xlsx {
         if declared > l.max_expanded {
-            return failed(name, format!("workbook expands to more than {} bytes: not scanned (zip bomb?)", l.max_expanded));
+            return failed(
+                name,
+                format!(
+                    "workbook expands to more than {} bytes: not scanned (zip bomb?)",
+                    l.max_expanded
+                ),
+            );
         }
         let mut r = zip.into_inner();
         if r.rewind().is_err() {
@@ -945,7 +961,11 @@ fn scan_zip<R: Read + Seek>(name: &str, r: R, depth: u32, ctx: &Ctx<'_>) -> Outc
         if size > l.ratio_after && size / packed > l.max_ratio {
             out.errors.push(FileError {
                 path: entry_name,
-                error: format!("compressed {}:1 (more than {}:1): not scanned (zip bomb?)", size / packed, l.max_ratio),
+                error: format!(
+                    "compressed {}:1 (more than {}:1): not scanned (zip bomb?)",
+                    size / packed,
+                    l.max_ratio
+                ),
             });
             continue;
         }
@@ -953,7 +973,10 @@ fn scan_zip<R: Read + Seek>(name: &str, r: R, depth: u32, ctx: &Ctx<'_>) -> Outc
         if total > l.max_expanded {
             out.errors.push(FileError {
                 path: entry_name,
-                error: format!("the archive expands to more than {} bytes: the rest not scanned (zip bomb?)", l.max_expanded),
+                error: format!(
+                    "the archive expands to more than {} bytes: the rest not scanned (zip bomb?)",
+                    l.max_expanded
+                ),
             });
             break;
         }
@@ -990,10 +1013,15 @@ mod tests {
     fn quotes_and_cells() {
         assert!(quote_state(b"a,\"b", false, b','));
         assert!(!quote_state(b"a,\"b\"\"c\",d", false, b','));
-        assert!(!quote_state(b"x\"y", false, b','), "a quote inside a field is a character");
+        assert!(
+            !quote_state(b"x\"y", false, b','),
+            "a quote inside a field is a character"
+        );
         let mut s = String::new();
         let mut v = Vec::new();
-        for_each_cell("a,\"b,\"\"c\"\"\",d", b',', &mut s, |i, c| v.push((i, c.to_owned())));
+        for_each_cell("a,\"b,\"\"c\"\"\",d", b',', &mut s, |i, c| {
+            v.push((i, c.to_owned()));
+        });
         assert_eq!(
             v,
             vec![(0, "a".into()), (1, "b,\"c\"".into()), (2, "d".into())]

@@ -70,11 +70,52 @@ fn is_placeholder(v: &str) -> bool {
 }
 
 const PREFECTURES: &[&str] = &[
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
-    "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県",
-    "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県",
-    "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県",
-    "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県",
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
     "沖縄県",
 ];
 
@@ -217,7 +258,7 @@ impl Record {
                 c.is_whitespace() || matches!(c, ':' | '=' | '】' | ']' | '」' | '"' | '\'' | '：')
             });
             let value = value
-                .split(|c: char| matches!(c, ',' | '、' | ';' | '\t' | '|' | '」' | '"'))
+                .split([',', '、', ';', '\t', '|', '」', '"'])
                 .next()
                 .unwrap_or("")
                 .trim();
@@ -257,7 +298,10 @@ impl Record {
                 }
             }
             Kind::Email => {
-                let n = v.bytes().take_while(|b| *b == b'@' || is_local_byte(*b)).count();
+                let n = v
+                    .bytes()
+                    .take_while(|b| *b == b'@' || is_local_byte(*b))
+                    .count();
                 if self.email_key(&v[..n]) {
                     self.add(DataItem::Email);
                 }
@@ -349,7 +393,9 @@ impl Record {
         }
         for at in memchr_iter(b'$', b) {
             let rest = &t[at..];
-            let algo = ["$2a$", "$2b$", "$2y$", "$argon2", "$5$", "$6$", "$1$", "$pbkdf2"];
+            let algo = [
+                "$2a$", "$2b$", "$2y$", "$argon2", "$5$", "$6$", "$1$", "$pbkdf2",
+            ];
             if algo.iter().any(|a| rest.starts_with(a))
                 && rest
                     .bytes()
@@ -366,6 +412,7 @@ impl Record {
         self.digit_runs(t);
     }
 
+    #[allow(clippy::many_single_char_names)]
     fn digit_runs(&mut self, t: &str) {
         let b = t.as_bytes();
         let mut i = 0;
@@ -435,7 +482,9 @@ impl Record {
         if separated || run.starts_with("+81") {
             let mut p = Vec::with_capacity(12);
             phone_digits(run, &mut p);
-            if is_jp_phone(&p) && (run.starts_with("+81") || run.starts_with('0') || run.starts_with("(0")) {
+            if is_jp_phone(&p)
+                && (run.starts_with("+81") || run.starts_with('0') || run.starts_with("(0"))
+            {
                 self.add(DataItem::Phone);
                 self.add_key(KeyTag::Phone, &p);
                 return true;
@@ -458,7 +507,11 @@ impl Record {
             let rest = t[at + '〒'.len_utf8()..].trim_start();
             let rb = rest.as_bytes();
             if rb.len() >= 7 && rb[..3].iter().all(u8::is_ascii_digit) {
-                let n: usize = rb.iter().take(8).take_while(|c| c.is_ascii_digit() || **c == b'-').count();
+                let n: usize = rb
+                    .iter()
+                    .take(8)
+                    .take_while(|c| c.is_ascii_digit() || **c == b'-')
+                    .count();
                 if rb[..n].iter().filter(|c| c.is_ascii_digit()).count() == 7 {
                     self.add(DataItem::Address);
                 }
@@ -517,7 +570,10 @@ mod tests {
     #[test]
     fn free_text() {
         assert_eq!(items_of("バッチ開始"), Vec::<&str>::new());
-        assert_eq!(items_of("注文 1234-5678-9012-3456 を受付"), Vec::<&str>::new());
+        assert_eq!(
+            items_of("注文 1234-5678-9012-3456 を受付"),
+            Vec::<&str>::new()
+        );
         assert_eq!(items_of("カード 4111-1111-1111-1111"), vec!["card_number"]);
         assert_eq!(items_of("受付番号 123456789018"), Vec::<&str>::new());
         assert_eq!(items_of("個人番号：123456789018"), vec!["my_number"]);
@@ -528,7 +584,10 @@ mod tests {
         assert_eq!(items_of("user=Taro@Example.jp"), vec!["email"]);
         assert_eq!(items_of("〒100-0001 東京都千代田区"), vec!["address"]);
         assert_eq!(items_of("100-0001 東京都千代田区"), vec!["address"]);
-        assert_eq!(items_of("氏名: 山田 太郎, 病名: 糖尿病"), vec!["name", "medical_history"]);
+        assert_eq!(
+            items_of("氏名: 山田 太郎, 病名: 糖尿病"),
+            vec!["name", "medical_history"]
+        );
         assert_eq!(
             items_of("hash=$2b$12$abcdefghijklmnopqrstuvABCDEFGHIJKLmnopqrstuvwx12345"),
             vec!["password"]

@@ -72,10 +72,10 @@ pub fn is_card(digits: &[u8]) -> bool {
 /// The check digit of the My Number ordinance (個人番号の指定等に関する省令5条): weights 6,5,4,3,2,
 /// 7,6,5,4,3,2 over the first 11 digits, mod 11; a remainder of 0 or 1 gives 0, else 11 − r.
 pub fn my_number_check(digits: &[u8]) -> bool {
+    const W: [u32; 11] = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
     if digits.len() != 12 || !digits.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    const W: [u32; 11] = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
     let sum: u32 = digits[..11]
         .iter()
         .zip(W)
@@ -93,8 +93,14 @@ pub fn is_jp_phone(digits: &[u8]) -> bool {
         return false;
     }
     match digits.len() {
-        11 => matches!(&digits[..3], b"060" | b"070" | b"080" | b"090" | b"050") || digits.starts_with(b"0800"),
-        10 => !matches!(&digits[..3], b"060" | b"070" | b"080" | b"090" | b"050") && !digits.starts_with(b"0800"),
+        11 => {
+            matches!(&digits[..3], b"060" | b"070" | b"080" | b"090" | b"050")
+                || digits.starts_with(b"0800")
+        }
+        10 => {
+            !matches!(&digits[..3], b"060" | b"070" | b"080" | b"090" | b"050")
+                && !digits.starts_with(b"0800")
+        }
         _ => false,
     }
 }
@@ -193,6 +199,7 @@ fn sep(s: &str) -> Option<&str> {
 /// A calendar date in 西暦 (`1980-01-02`, `1980/1/2`, `1980年1月2日`, `19800102`) or 和暦
 /// (`昭和55年1月2日`, `平成元年1月8日`, `S55.1.2`, `H2/3/4`, `R1-5-1`), as `yyyymmdd`.
 /// `text` must already be normalized.
+#[allow(clippy::many_single_char_names)]
 pub fn parse_date(text: &str) -> Option<u32> {
     let t = text.trim();
     for (name, letter, start) in ERAS {
@@ -212,7 +219,10 @@ pub fn parse_date(text: &str) -> Option<u32> {
         }
     }
     let b = t.as_bytes();
-    if b.len() >= 8 && b[..8].iter().all(u8::is_ascii_digit) && b.get(8).is_none_or(|c| !c.is_ascii_digit()) {
+    if b.len() >= 8
+        && b[..8].iter().all(u8::is_ascii_digit)
+        && b.get(8).is_none_or(|c| !c.is_ascii_digit())
+    {
         let n = |r: std::ops::Range<usize>| t[r].parse::<u32>().ok();
         return ymd(i32::try_from(n(0..4)?).ok()?, n(4..6)?, n(6..8)?);
     }
@@ -226,6 +236,7 @@ pub fn parse_date(text: &str) -> Option<u32> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unreadable_literal)]
 mod tests {
     use super::*;
 
@@ -270,16 +281,16 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(parse_date("1980-01-02"), Some(1980_01_02));
-        assert_eq!(parse_date("1980/1/2"), Some(1980_01_02));
-        assert_eq!(parse_date("1980年1月2日"), Some(1980_01_02));
-        assert_eq!(parse_date("19800102"), Some(1980_01_02));
-        assert_eq!(parse_date("昭和55年1月2日"), Some(1980_01_02));
-        assert_eq!(parse_date("S55.1.2"), Some(1980_01_02));
-        assert_eq!(parse_date("平成元年1月8日"), Some(1989_01_08));
-        assert_eq!(parse_date("H2/3/4"), Some(1990_03_04));
-        assert_eq!(parse_date("令和元年5月1日"), Some(2019_05_01));
-        assert_eq!(parse_date("大正14年 3月 1日"), Some(1925_03_01));
+        assert_eq!(parse_date("1980-01-02"), Some(19800102));
+        assert_eq!(parse_date("1980/1/2"), Some(19800102));
+        assert_eq!(parse_date("1980年1月2日"), Some(19800102));
+        assert_eq!(parse_date("19800102"), Some(19800102));
+        assert_eq!(parse_date("昭和55年1月2日"), Some(19800102));
+        assert_eq!(parse_date("S55.1.2"), Some(19800102));
+        assert_eq!(parse_date("平成元年1月8日"), Some(19890108));
+        assert_eq!(parse_date("H2/3/4"), Some(19900304));
+        assert_eq!(parse_date("令和元年5月1日"), Some(20190501));
+        assert_eq!(parse_date("大正14年 3月 1日"), Some(19250301));
         assert_eq!(parse_date("1980-02-30"), None);
         assert_eq!(parse_date("abc"), None);
     }

@@ -1,6 +1,7 @@
 //! Bad input: each problem reported in `errors` with the file's name, the scan going on with the
 //! rest, memory bounded.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -37,9 +38,21 @@ fn broken_files_are_named_and_the_rest_is_scanned() {
     let p = d.path();
     std::fs::write(p.join("good.csv"), GOOD).unwrap();
     std::fs::write(p.join("empty.csv"), "").unwrap();
-    std::fs::write(p.join("binary.bin"), [0u8, 1, 2, 3, 0, 255, 7, 8].repeat(100)).unwrap();
-    std::fs::write(p.join("corrupt.gz"), b"\x1f\x8b\x08\x00garbage that is no deflate stream").unwrap();
-    std::fs::write(p.join("corrupt.zip"), b"PK\x03\x04 this is not really a zip archive").unwrap();
+    std::fs::write(
+        p.join("binary.bin"),
+        [0u8, 1, 2, 3, 0, 255, 7, 8].repeat(100),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("corrupt.gz"),
+        b"\x1f\x8b\x08\x00garbage that is no deflate stream",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("corrupt.zip"),
+        b"PK\x03\x04 this is not really a zip archive",
+    )
+    .unwrap();
     let r = scan(p);
     assert_eq!(r.files, 1, "{r:?}");
     assert_eq!(r.persons, 1);
@@ -55,7 +68,7 @@ fn a_file_that_breaks_part_way_counts_what_came_before() {
     let d = tempfile::tempdir().unwrap();
     let mut csv = String::from("氏名,メールアドレス\n");
     for i in 0..20_000 {
-        csv.push_str(&format!("山田 太郎{i},user{i}@example.jp\n"));
+        writeln!(csv, "山田 太郎{i},user{i}@example.jp").unwrap();
     }
     let gz = gzip(csv.as_bytes());
     std::fs::write(d.path().join("cut.csv.gz"), &gz[..gz.len() / 2]).unwrap();
@@ -84,7 +97,10 @@ fn invalid_utf8_lines_are_skipped_and_reported() {
     assert_eq!(r.files, 1);
     assert_eq!(r.records, 2);
     assert_eq!(r.persons, 2);
-    assert_eq!(error_of(&r, "mixed.txt"), "line 2 (byte 16): invalid UTF-8: skipped");
+    assert_eq!(
+        error_of(&r, "mixed.txt"),
+        "line 2 (byte 16): invalid UTF-8: skipped"
+    );
 }
 
 #[test]
@@ -113,7 +129,11 @@ fn a_long_single_line_is_skipped_with_bounded_memory() {
         assert_eq!(r.files, 1);
         assert_eq!(r.records, 2, "chunk {chunk_size}");
         assert_eq!(r.persons, 2);
-        assert!(error_of(&r, "long.txt").contains("longer than 1048576 bytes: skipped"), "{:?}", r.errors);
+        assert!(
+            error_of(&r, "long.txt").contains("longer than 1048576 bytes: skipped"),
+            "{:?}",
+            r.errors
+        );
     }
 }
 
@@ -152,8 +172,16 @@ fn zip_bombs_are_stopped() {
     };
     let r = scan_with(d.path(), &opts);
     assert_eq!(r.persons, 1);
-    assert!(error_of(&r, "bomb.txt.gz").contains("zip bomb"), "{:?}", r.errors);
-    assert!(error_of(&r, "zeros.txt").contains("zip bomb"), "{:?}", r.errors);
+    assert!(
+        error_of(&r, "bomb.txt.gz").contains("zip bomb"),
+        "{:?}",
+        r.errors
+    );
+    assert!(
+        error_of(&r, "zeros.txt").contains("zip bomb"),
+        "{:?}",
+        r.errors
+    );
     assert!(r.bytes < 16 << 20, "stopped early: {}", r.bytes);
     // A total cap stops it too.
     let opts = ScanOptions {
@@ -164,7 +192,11 @@ fn zip_bombs_are_stopped() {
         ..ScanOptions::default()
     };
     let r = scan_with(d.path(), &opts);
-    assert!(error_of(&r, "bomb.txt.gz").contains("more than 4194304 bytes"), "{:?}", r.errors);
+    assert!(
+        error_of(&r, "bomb.txt.gz").contains("more than 4194304 bytes"),
+        "{:?}",
+        r.errors
+    );
 }
 
 #[test]
@@ -179,7 +211,11 @@ fn xlsx_and_nested_containers() {
     let inner_gz = gzip(b"taro@example.jp\n");
     let z = zip_of(&[("book.xlsx", &book), ("mail.txt.gz", &inner_gz)]);
     std::fs::write(d.path().join("all.zip"), &z).unwrap();
-    std::fs::write(d.path().join("broken.xlsx"), zip_of(&[("xl/workbook.xml", b"<nonsense")])).unwrap();
+    std::fs::write(
+        d.path().join("broken.xlsx"),
+        zip_of(&[("xl/workbook.xml", b"<nonsense")]),
+    )
+    .unwrap();
     let r = scan(d.path());
     assert_eq!(r.files, 2, "{r:?}");
     assert_eq!(r.records, 3);

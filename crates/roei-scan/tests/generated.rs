@@ -30,7 +30,11 @@ fn generated_leak_counts_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let truth = write_leak(dir.path(), 7, 600).unwrap();
     // The traps are in it.
-    assert!(truth.persons > 600 && truth.persons < 1200, "{}", truth.persons);
+    assert!(
+        truth.persons > 600 && truth.persons < 1200,
+        "{}",
+        truth.persons
+    );
     assert!(!truth.item_records.contains_key("drivers_license_number"));
     let report = scan(dir.path(), &ScanOptions::default());
     check(&report, &truth);
@@ -44,7 +48,10 @@ fn chunked_reading_gives_the_same_counts() {
         chunk_size: 4096,
         ..ScanOptions::default()
     };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
     let report = pool.install(|| scan(dir.path(), &opts));
     check(&report, &truth);
 }
@@ -61,7 +68,8 @@ fn the_traps_alone() {
     .unwrap();
     // The same person in UTF-8 and in Shift_JIS, spelled differently.
     std::fs::write(p.join("a.csv"), "氏名,生年月日\n山田 太郎,1980-01-02\n").unwrap();
-    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("お名前,生年月日\r\n山田　太郎,昭和55年1月2日\r\n");
+    let (sjis, _, _) =
+        encoding_rs::SHIFT_JIS.encode("お名前,生年月日\r\n山田　太郎,昭和55年1月2日\r\n");
     std::fs::write(p.join("b.csv"), &sjis).unwrap();
     // Full-width digits and +81: one phone number.
     std::fs::write(
