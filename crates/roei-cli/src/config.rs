@@ -12,6 +12,7 @@
 //! | `mail_dir` | | `ROEI_MAIL_DIR` | none |
 //! | `secure_cookies` | | `ROEI_SECURE_COOKIES` | `false` |
 //! | `log_format` | | `ROEI_LOG_FORMAT` | `text` |
+//! | `scan_upload_limit_mb` | | `ROEI_SCAN_UPLOAD_LIMIT_MB` | `64` |
 //!
 //! The file is `--config FILE`, else `ROEI_CONFIG`, else `./roei.toml` when it exists. A bad
 //! value is a [`BadInput`] naming the setting and where it came from.
@@ -40,7 +41,7 @@ pub const DEFAULT_CONFIG_FILE: &str = "roei.toml";
 pub const DEFAULT_DIR_SENDER: &str = "roei@localhost";
 
 /// Every key, as written in the TOML file (environment: `ROEI_` + upper case).
-pub const KEYS: [&str; 9] = [
+pub const KEYS: [&str; 10] = [
     "listen",
     "data_dir",
     "database_url",
@@ -50,6 +51,7 @@ pub const KEYS: [&str; 9] = [
     "mail_dir",
     "secure_cookies",
     "log_format",
+    "scan_upload_limit_mb",
 ];
 
 /// How log lines are written to standard error.
@@ -91,6 +93,25 @@ pub struct Config {
     /// `text` or `json` log lines.
     #[serde(deserialize_with = "de_log_format")]
     pub log_format: LogFormat,
+    /// Largest upload the server's scan reads (all files of one request), in MiB (1–4096).
+    #[serde(default = "default_scan_mb", deserialize_with = "de_scan_mb")]
+    pub scan_upload_limit_mb: u32,
+}
+
+/// The scan's upload limit when none is configured, in MiB.
+pub const DEFAULT_SCAN_UPLOAD_MB: u32 = 64;
+
+fn default_scan_mb() -> u32 {
+    DEFAULT_SCAN_UPLOAD_MB
+}
+
+fn de_scan_mb<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let s = scalar(d)?.unwrap_or_default();
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=4096).contains(n))
+        .ok_or_else(|| D::Error::custom("expected a whole number of MiB from 1 to 4096"))
 }
 
 impl Default for Config {
@@ -105,6 +126,7 @@ impl Default for Config {
             mail_dir: None,
             secure_cookies: false,
             log_format: LogFormat::Text,
+            scan_upload_limit_mb: DEFAULT_SCAN_UPLOAD_MB,
         }
     }
 }

@@ -87,7 +87,7 @@ const SERVE_ABOUT: &str = "Run the web server (JSON API under /api/v1, the login
 
 Settings come from, highest first: flags, ROEI_* environment variables, the TOML config file \
 (--config FILE, else ROEI_CONFIG, else ./roei.toml when present), defaults. Keys: listen, \
-data_dir, database_url, demo, smtp_url, mail_from, mail_dir, secure_cookies, log_format \
+data_dir, database_url, demo, smtp_url, mail_from, mail_dir, secure_cookies, log_format, scan_upload_limit_mb \
 (environment: ROEI_LISTEN, ROEI_DATA_DIR, …). See roei.example.toml. Logs go to standard \
 error (RUST_LOG, default info).";
 

@@ -53,6 +53,7 @@ pub async fn serve(r: &Resolved) -> anyhow::Result<()> {
         store,
         WebConfig {
             secure_cookies: r.config.secure_cookies,
+            scan_upload_limit: r.config.scan_upload_limit_mb as usize * 1024 * 1024,
             demo_logins: logins
                 .iter()
                 .flatten()

@@ -38,7 +38,9 @@ fn main() -> std::io::Result<()> {
             eprintln!("{rows} rows");
         }
         _ => {
-            eprintln!("usage: gen-leak leak DIR [PERSONS] [SEED] | big FILE MEGABYTES [POPULATION]");
+            eprintln!(
+                "usage: gen-leak leak DIR [PERSONS] [SEED] | big FILE MEGABYTES [POPULATION]"
+            );
         }
     }
     Ok(())

@@ -9,6 +9,7 @@
 //! * background jobs: deadline reminders into the outbox and its delivery ([`jobs`]).
 
 pub mod api;
+pub mod api_scan;
 pub mod error;
 pub mod extract;
 pub mod jobs;
@@ -41,6 +42,9 @@ pub struct WebConfig {
     /// with their shared password. Empty outside the demo.
     pub demo_logins: Vec<DemoLogin>,
     pub demo_password: String,
+    /// Largest upload `roei scan` reads in the server (API and case page), in bytes: all the
+    /// files of one request together. Uploads are held in memory only, never stored.
+    pub scan_upload_limit: usize,
 }
 
 impl WebConfig {
@@ -65,6 +69,7 @@ impl Default for WebConfig {
             body_limit: 2 * 1024 * 1024,
             demo_logins: Vec::new(),
             demo_password: String::new(),
+            scan_upload_limit: 64 * 1024 * 1024,
         }
     }
 }
@@ -116,7 +121,7 @@ impl AppState {
     ),
     tags(
         (name = "auth"), (name = "organisation"), (name = "reference"), (name = "cases"),
-        (name = "reports"), (name = "casework"), (name = "regulator")
+        (name = "reports"), (name = "casework"), (name = "regulator"), (name = "scan")
     )
 )]
 struct ApiDoc;
@@ -143,7 +148,7 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = utoipa_axum::router::OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router().merge(api_scan::router()))
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let _ = metrics_handle();

@@ -168,6 +168,8 @@ const TABLE: &[Entry] = &[
     // ---------------------------------------------------------------- reference
     ("GET",    FORM_OPTIONS,                   Obj::Root,       [200, 200, 200, 200, 200, 200, 200, 200]),
     ("POST",   "/api/v1/assess",               Obj::Root,       [401, 200, 200, 200, 200, 200, 200, 200]),
+    // The scan stores nothing and reads no case: any signed-in principal.
+    ("POST",   "/api/v1/scan",                 Obj::Root,       [401, 200, 200, 200, 200, 200, 200, 200]),
     // ---------------------------------------------------------------- lists and boards
     ("GET",    "/api/v1/cases",                Obj::Root,       [401, 200, 200, 200, 200, 404, 404, 404]),
     ("POST",   "/api/v1/cases",                Obj::Root,       [401, 201, 201, 403, 201, 403, 403, 403]),
@@ -502,6 +504,9 @@ impl Run<'_> {
                 "password": PASSWORD,
             }),
             ("POST", "/api/v1/assess") => ransomware_facts(),
+            ("POST", "/api/v1/scan") => {
+                json!([{"氏名": "山田 太郎", "email": format!("taro{n}@example.jp")}])
+            }
             ("POST", "/api/v1/cases") => {
                 json!({"title": format!("行列の案件 {n}"), "facts": ransomware_facts()})
             }

@@ -113,7 +113,12 @@ impl Drop for Server {
 }
 
 pub async fn start_on(db: Db, clock: TestClock) -> Server {
-    let mut state = AppState::new(db.store.clone(), roei_web::WebConfig::default());
+    start_with_config(db, clock, roei_web::WebConfig::default()).await
+}
+
+/// [`start_on`] with other settings.
+pub async fn start_with_config(db: Db, clock: TestClock, config: roei_web::WebConfig) -> Server {
+    let mut state = AppState::new(db.store.clone(), config);
     let c = clock.clone();
     state.clock = Arc::new(move || c.now());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
