@@ -22,6 +22,70 @@ use super::{Chrome, Page, error_page, redirect, render};
 use crate::AppState;
 use crate::api_scan::scan_uploads;
 
+/// The page's words.
+pub(crate) const TEXT: &[(&str, &str, &str)] = &[
+    (
+        "scan.title",
+        "漏えいファイルの調査",
+        "Scan the leaked files",
+    ),
+    (
+        "scan.link",
+        "漏えいファイルの調査（本人の数・項目）",
+        "Scan the leaked files (persons, items)",
+    ),
+    (
+        "scan.intro",
+        "漏えいしたファイル（CSV・TSV・JSON・テキスト・XLSX、.gz・.zip も可。UTF-8 / Shift_JIS）を選ぶと、本人の数と個人データの項目を数えます。ファイルはメモリ上で読むだけで、保存しません。上限（合計, MiB）:",
+        "Choose the leaked files (CSV, TSV, JSON, text, XLSX, also inside .gz and .zip; UTF-8 or Shift_JIS) to count the persons and the kinds of personal data in them. The files are read in memory only and never stored. Limit (in all, MiB):",
+    ),
+    ("scan.files", "ファイル", "Files"),
+    ("scan.submit", "調査する", "Scan"),
+    ("scan.result", "調査結果", "Result"),
+    ("scan.persons", "本人の数", "Persons"),
+    (
+        "scan.card_persons",
+        "うちクレジットカード番号を含む者",
+        "of whom with a card number",
+    ),
+    (
+        "scan.files_records",
+        "ファイル / レコード",
+        "Files / records",
+    ),
+    (
+        "scan.none",
+        "個人データの項目は見つかりませんでした。",
+        "No personal data found.",
+    ),
+    ("scan.item", "項目", "Item"),
+    ("scan.records", "レコード数", "Records"),
+    ("scan.in_facts", "事案の事実", "In the case's facts"),
+    ("scan.sensitive", "要配慮", "sensitive"),
+    ("scan.new", "新規", "new"),
+    (
+        "scan.errors",
+        "読めなかったファイル",
+        "Files that could not be read",
+    ),
+    (
+        "scan.apply_explain",
+        "事案の事実に反映すると、項目を追加し、本人の数を大きい方にします。判定はやり直されます。本人の数:",
+        "Applying adds the items to the case's facts and sets the number of persons to the larger of the two. The case is assessed again. Persons:",
+    ),
+    ("scan.unset", "未設定", "unset"),
+    (
+        "scan.apply",
+        "事案の事実に反映する",
+        "Apply to the case's facts",
+    ),
+    (
+        "scan.choose",
+        "ファイルを選んでください。",
+        "Choose one or more files.",
+    ),
+];
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(
@@ -174,11 +238,7 @@ async fn scan_post(
         return res;
     }
     if files.is_empty() {
-        view.error = Some(if page.c.is_ja() {
-            "ファイルを選んでください。".to_owned()
-        } else {
-            "Choose one or more files.".to_owned()
-        });
+        view.error = Some(page.c.s("scan.choose").to_owned());
         return render(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
     let Ok(report) = scan_uploads(files).await else {
