@@ -836,56 +836,59 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
         .collect();
     let out = starts
         .par_iter()
-        .map(|&s| {
-            let end = (s + chunk).min(size);
-            let mut leaf = Leaf::new(name.to_owned());
-            leaf.opened = true;
-            let mut buf = vec![0u8; usize::try_from(end - s).unwrap_or(0)];
-            if let Err(e) = file.read_exact_at(&mut buf, s) {
-                leaf.problem(format!("cannot read at byte {s}: {e}"));
-                return leaf;
-            }
-            (ctx.progress)(end - s);
-            // Lines that start in this chunk: after the first newline unless at a line start.
-            let mut from = 0;
-            if s > body_start {
-                let mut prev = [0u8; 1];
-                let at_start = file.read_exact_at(&mut prev, s - 1).is_ok() && prev[0] == b'\n';
-                if !at_start {
-                    match memchr(b'\n', &buf) {
-                        Some(nl) => from = nl + 1,
-                        None => return leaf,
+        // One tally per worker, not per chunk: merging is per distinct identifier.
+        .fold(
+            || Leaf::new(name.to_owned()),
+            |mut leaf, &s| {
+                let end = (s + chunk).min(size);
+                leaf.opened = true;
+                let mut buf = vec![0u8; usize::try_from(end - s).unwrap_or(0)];
+                if let Err(e) = file.read_exact_at(&mut buf, s) {
+                    leaf.problem(format!("cannot read at byte {s}: {e}"));
+                    return leaf;
+                }
+                (ctx.progress)(end - s);
+                // Lines that start in this chunk: after the first newline unless at a line start.
+                let mut from = 0;
+                if s > body_start {
+                    let mut prev = [0u8; 1];
+                    let at_start = file.read_exact_at(&mut prev, s - 1).is_ok() && prev[0] == b'\n';
+                    if !at_start {
+                        match memchr(b'\n', &buf) {
+                            Some(nl) => from = nl + 1,
+                            None => return leaf,
+                        }
                     }
                 }
-            }
-            // The last line runs on past the chunk's end.
-            if end < size && buf.last() != Some(&b'\n') {
-                let mut tail_at = end;
-                let mut more = vec![0u8; 64 * 1024];
-                loop {
-                    let n = file.read_at(&mut more, tail_at).unwrap_or(0);
-                    if n == 0 {
-                        break;
-                    }
-                    if let Some(nl) = memchr(b'\n', &more[..n]) {
-                        buf.extend_from_slice(&more[..=nl]);
-                        break;
-                    }
-                    buf.extend_from_slice(&more[..n]);
-                    tail_at += n as u64;
-                    if buf.len() > max + usize::try_from(chunk).unwrap_or(usize::MAX) {
-                        break;
+                // The last line runs on past the chunk's end.
+                if end < size && buf.last() != Some(&b'\n') {
+                    let mut tail_at = end;
+                    let mut more = vec![0u8; 64 * 1024];
+                    loop {
+                        let n = file.read_at(&mut more, tail_at).unwrap_or(0);
+                        if n == 0 {
+                            break;
+                        }
+                        if let Some(nl) = memchr(b'\n', &more[..n]) {
+                            buf.extend_from_slice(&more[..=nl]);
+                            break;
+                        }
+                        buf.extend_from_slice(&more[..n]);
+                        tail_at += n as u64;
+                        if buf.len() > max + usize::try_from(chunk).unwrap_or(usize::MAX) {
+                            break;
+                        }
                     }
                 }
-            }
-            let mut lines = Lines::new(fmt, enc, max, false);
-            lines.header.clone_from(&header);
-            lines.header_done = true;
-            lines.bom_done = s > 0;
-            lines.block(&buf[from..], true, s + from as u64, &mut leaf);
-            leaf.bytes = end - s;
-            leaf
-        })
+                let mut lines = Lines::new(fmt, enc, max, false);
+                lines.header.clone_from(&header);
+                lines.header_done = true;
+                lines.bom_done = s > 0;
+                lines.block(&buf[from..], true, s + from as u64, &mut leaf);
+                leaf.bytes += end - s;
+                leaf
+            },
+        )
         .reduce(
             || Leaf::new(name.to_owned()),
             |mut a, b| {
