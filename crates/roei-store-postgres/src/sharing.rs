@@ -141,11 +141,12 @@ async fn update_scope_in(
     .await
     .map_err(backend)?;
     let Some(row) = row else {
-        let exists: Option<i64> = sqlx::query_scalar("SELECT 1::bigint FROM shared_items WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT 1::bigint FROM shared_items WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(backend)?;
         return Err(match exists {
             None => StoreError::NotFound,
             Some(_) => StoreError::Conflict(format!(
@@ -438,9 +439,9 @@ impl SharingStore for PgStore {
                     .map_err(backend)?;
             return Err(match exists {
                 None => StoreError::NotFound,
-                Some(_) => StoreError::Conflict(format!(
-                    "consent request {id} was decided already"
-                )),
+                Some(_) => {
+                    StoreError::Conflict(format!("consent request {id} was decided already"))
+                }
             });
         };
         let request = consent_from(&row)?;

@@ -137,7 +137,13 @@ async fn share_item(
     JsonBody(b): JsonBody<ShareBody>,
 ) -> ApiResult<Response> {
     let item = sharing::share_item(
-        &*st.store, &a.actor, b.kind, &b.title, b.body, b.scope, st.now(),
+        &*st.store,
+        &a.actor,
+        b.kind,
+        &b.title,
+        b.body,
+        b.scope,
+        st.now(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(item)).into_response())
@@ -195,7 +201,11 @@ async fn export_item(
 ) -> ApiResult<Response> {
     let id = item_id(&id)?;
     let v = sharing::export_item(&*st.store, &a.actor, id, ExportFormat::Json, st.now()).await?;
-    Ok(attachment(&v, &format!("roei-item-{id}.json"), "application/json"))
+    Ok(attachment(
+        &v,
+        &format!("roei-item-{id}.json"),
+        "application/json",
+    ))
 }
 
 /// The item as a STIX 2.1 bundle with its TLP 2.0 marking and a marking stating the scope

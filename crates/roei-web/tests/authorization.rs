@@ -524,11 +524,11 @@ impl Run<'_> {
                 &json!({"to_org": prefectural, "reason": "県警の捜査に必要"}),
             )
             .await;
-        let consent = expect_status(r, 202, "the police ask to pass the item on").body["request"]
-            ["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let consent =
+            expect_status(r, 202, "the police ask to pass the item on").body["request"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
         Fixtures {
             submitted,
             draft_only,

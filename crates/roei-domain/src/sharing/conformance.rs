@@ -8,9 +8,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use super::contacts::{self, ContactEdit, ContactStatus};
-use super::{
-    ConsentStatus, ForwardOutcome, ItemFilter, ItemKind, SharingScope, Tlp, ViewVia,
-};
+use super::{ConsentStatus, ForwardOutcome, ItemFilter, ItemKind, SharingScope, Tlp, ViewVia};
 use crate::audit::AuditDraft;
 use crate::model::{OrgKind, Organisation, Role, User};
 use crate::service::Actor;
@@ -22,7 +20,14 @@ fn now(offset_s: i64) -> Timestamp {
 
 async fn actor(store: &dyn Store, name: &str, kind: OrgKind, email: &str, role: Role) -> Actor {
     let org = Organisation::new(name, kind, None, now(0)).unwrap();
-    let d = AuditDraft::new(now(0), None, None, "org.create", name, &serde_json::json!({}));
+    let d = AuditDraft::new(
+        now(0),
+        None,
+        None,
+        "org.create",
+        name,
+        &serde_json::json!({}),
+    );
     store.create_organisation(&org, &d).await.unwrap();
     let user = User::new(org.id, email, "担当", role, "$argon2id$fake".into(), now(0)).unwrap();
     store.create_user(&user, &d).await.unwrap();
@@ -34,7 +39,14 @@ async fn actor(store: &dyn Store, name: &str, kind: OrgKind, email: &str, role: 
 pub async fn police_contacts_ship_and_edit(store: Arc<dyn Store>) {
     let stored = store.police_contacts().await.unwrap();
     assert_eq!(stored, contacts::shipped_contacts());
-    let admin = actor(&*store, "委員会", OrgKind::Regulator, "admin@ppc.test", Role::Admin).await;
+    let admin = actor(
+        &*store,
+        "委員会",
+        OrgKind::Regulator,
+        "admin@ppc.test",
+        Role::Admin,
+    )
+    .await;
     let mut member = admin.clone();
     member.user.role = Role::Member;
     let edit = ContactEdit {
@@ -45,7 +57,8 @@ pub async fn police_contacts_ship_and_edit(store: Arc<dyn Store>) {
         retrieved: Some("2026-11-20".into()),
         confirmed: true,
     };
-    let refused = contacts::update_police_contact(&*store, &member, "15", edit.clone(), now(1)).await;
+    let refused =
+        contacts::update_police_contact(&*store, &member, "15", edit.clone(), now(1)).await;
     assert!(matches!(refused, Err(DomainError::Forbidden(_))));
     let before = store.audit_head().await.unwrap().unwrap().seq;
     let c = contacts::update_police_contact(&*store, &admin, "15", edit, now(1))
@@ -126,7 +139,10 @@ pub async fn sharing_scope_round_trip(store: Arc<dyn Store>) {
     else {
         panic!("AMBER forward must need consent");
     };
-    assert_eq!(s.consent_request(request.id).await.unwrap().unwrap(), request);
+    assert_eq!(
+        s.consent_request(request.id).await.unwrap().unwrap(),
+        request
+    );
     assert!(matches!(
         super::forward(s, &npa, item.id, pref.org.id, "再度", now(3)).await,
         Err(DomainError::Conflict(_))
@@ -165,7 +181,14 @@ pub async fn sharing_scope_round_trip(store: Arc<dyn Store>) {
         ..now_item.scope.clone()
     };
     assert!(matches!(
-        s.update_scope(item.id, 1, &narrowed, None, &AuditDraft::new(now(8), None, None, "x", "y", &serde_json::json!({}))).await,
+        s.update_scope(
+            item.id,
+            1,
+            &narrowed,
+            None,
+            &AuditDraft::new(now(8), None, None, "x", "y", &serde_json::json!({}))
+        )
+        .await,
         Err(StoreError::Conflict(_))
     ));
     let n = super::narrow_scope(s, &reg, item.id, 2, narrowed, now(8))
@@ -187,7 +210,9 @@ pub async fn sharing_scope_round_trip(store: Arc<dyn Store>) {
     );
     assert_eq!(d.consent_requests.len(), 2);
     // Replies are stored in order.
-    let r = super::reply(s, &reg, item.id, "了解しました", now(11)).await.unwrap();
+    let r = super::reply(s, &reg, item.id, "了解しました", now(11))
+        .await
+        .unwrap();
     assert_eq!(s.replies(item.id).await.unwrap(), vec![r]);
     crate::audit::verify_store(s, 50, None).await.unwrap();
 }

@@ -23,8 +23,7 @@ use crate::store::Store;
 pub const CONTACTS_CSV: &str = include_str!("../../data/prefectural-police-contacts.csv");
 
 /// The NPA's nationwide online reception for cyber incidents (forwards to the prefecture).
-pub const NPA_ONLINE_RECEPTION_NAME: &str =
-    "警察庁 サイバー事案に関する通報等のオンライン受付窓口";
+pub const NPA_ONLINE_RECEPTION_NAME: &str = "警察庁 サイバー事案に関する通報等のオンライン受付窓口";
 pub const NPA_ONLINE_RECEPTION_URL: &str = "https://www.npa.go.jp/bureau/cyber/soudan.html";
 
 /// One prefecture's police contact as kept.
@@ -238,7 +237,6 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
                 field.push('"');
             }
             (true, '"') => quoted = false,
-            (true, c) => field.push(c),
             (false, '"') => quoted = true,
             (false, ',') => row.push(std::mem::take(&mut field)),
             (false, '\r') => {}
@@ -246,7 +244,7 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
                 row.push(std::mem::take(&mut field));
                 rows.push(std::mem::take(&mut row));
             }
-            (false, c) => field.push(c),
+            (_, c) => field.push(c),
         }
     }
     if !field.is_empty() || !row.is_empty() {

@@ -285,10 +285,7 @@ fn redact(mut item: SharedItem, actor: &Actor) -> SharedItem {
 }
 
 /// The organisations items can be shared with: the regulator and police organisations.
-pub async fn directory(
-    store: &dyn Store,
-    actor: &Actor,
-) -> Result<Vec<Organisation>, DomainError> {
+pub async fn directory(store: &dyn Store, actor: &Actor) -> Result<Vec<Organisation>, DomainError> {
     require_government(actor)?;
     Ok(store
         .list_organisations()
@@ -541,11 +538,7 @@ pub async fn request_advice(
     });
     let title = format!(
         "技術的助言の求め（{}）",
-        chosen
-            .iter()
-            .map(|m| m.ja())
-            .collect::<Vec<_>>()
-            .join("・")
+        chosen.iter().map(|m| m.ja()).collect::<Vec<_>>().join("・")
     );
     let title: String = title.chars().take(200).collect();
     let scope = SharingScope {
@@ -631,17 +624,16 @@ pub async fn list_items(
                 continue;
             }
         }
-        let originator_name = match names.get(&item.originator_org) {
-            Some(n) => String::clone(n),
-            None => {
-                let n = store
-                    .organisation(item.originator_org)
-                    .await?
-                    .map(|o| o.name)
-                    .unwrap_or_default();
-                names.insert(item.originator_org, n.clone());
-                n
-            }
+        let originator_name = if let Some(n) = names.get(&item.originator_org) {
+            String::clone(n)
+        } else {
+            let n = store
+                .organisation(item.originator_org)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            names.insert(item.originator_org, n.clone());
+            n
         };
         out.push(ItemSummary {
             id: item.id,
@@ -850,8 +842,13 @@ pub async fn reply(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ForwardOutcome {
-    /// Within the scope: the organisation is now a recipient.
-    Forwarded { item: SharedItem },
+    /// Within the scope: the organisation is now a recipient (the item's new scope; the body
+    /// is not echoed).
+    Forwarded {
+        item_id: Uuid,
+        scope: SharingScope,
+        scope_version: i64,
+    },
     /// Beyond the scope: the originator is asked for consent.
     ConsentRequested { request: ConsentRequest },
 }
@@ -878,7 +875,9 @@ pub async fn forward(
     let (item, decision) = item_for(store, actor, id, Action::Forward { to: target }, now).await?;
     require_writer(actor)?;
     if item.revoked_at.is_some() {
-        return Err(DomainError::Conflict("the item's sharing was revoked".into()));
+        return Err(DomainError::Conflict(
+            "the item's sharing was revoked".into(),
+        ));
     }
     if to.id == item.originator_org || item.scope.recipients.contains(&to.id) {
         return Err(DomainError::Conflict(format!(
@@ -911,7 +910,9 @@ pub async fn forward(
                 .update_scope(item.id, item.scope_version, &scope, None, &audit)
                 .await?;
             Ok(ForwardOutcome::Forwarded {
-                item: redact(item, actor),
+                item_id: item.id,
+                scope: item.scope,
+                scope_version: item.scope_version,
             })
         }
         Decision::NeedsConsent => {
@@ -995,7 +996,9 @@ pub async fn decide_consent(
     let mut scope = item.scope.clone();
     let grant = if approve {
         if item.revoked_at.is_some() {
-            return Err(DomainError::Conflict("the item's sharing was revoked".into()));
+            return Err(DomainError::Conflict(
+                "the item's sharing was revoked".into(),
+            ));
         }
         if !scope.recipients.contains(&req.to_org) {
             scope.recipients.push(req.to_org);
@@ -1141,7 +1144,9 @@ pub async fn revoke(
         return Err(DomainError::NotFound);
     }
     if item.revoked_at.is_some() {
-        return Err(DomainError::Conflict("the sharing was revoked already".into()));
+        return Err(DomainError::Conflict(
+            "the sharing was revoked already".into(),
+        ));
     }
     let now = truncate(now);
     let audit = AuditDraft::new(

@@ -76,7 +76,9 @@ impl std::str::FromStr for Tlp {
             .ok_or_else(|| {
                 crate::DomainError::invalid(
                     "scope.tlp",
-                    format!("\"{s}\" is not a TLP 2.0 label (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)"),
+                    format!(
+                        "\"{s}\" is not a TLP 2.0 label (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)"
+                    ),
                 )
             })
     }
@@ -184,9 +186,8 @@ pub fn decide(
         return Decision::Deny(Refusal::OutOfScope);
     }
     match action {
-        Action::View => Decision::Allow,
         Action::Export if scope.tlp == Tlp::Red => Decision::Deny(Refusal::NotPermitted),
-        Action::Export => Decision::Allow,
+        Action::View | Action::Export => Decision::Allow,
         Action::Reply if named => Decision::Allow,
         Action::Reply | Action::Manage => Decision::Deny(Refusal::NotPermitted),
         Action::Forward { to } => {
@@ -310,15 +311,19 @@ mod tests {
         let mut n = 0;
         for tlp in Tlp::ALL {
             for onward in [false, true] {
-                for expires in [None, Some("2026-11-19T12:00:00Z"), Some("2026-12-01T00:00:00Z")] {
+                for expires in [
+                    None,
+                    Some("2026-11-19T12:00:00Z"),
+                    Some("2026-12-01T00:00:00Z"),
+                ] {
                     for (revoked_name, item) in [
                         ("live", &item_live),
                         ("revoked", &item_revoked),
                         ("revoked later", &item_revoked_later),
                     ] {
                         let s = scope(tlp, onward, expires);
-                        let ended = revoked_name == "revoked"
-                            || expires == Some("2026-11-19T12:00:00Z");
+                        let ended =
+                            revoked_name == "revoked" || expires == Some("2026-11-19T12:00:00Z");
                         for (who, pr) in principals {
                             let mut actions = vec![
                                 ("view", Action::View),
@@ -412,7 +417,13 @@ mod tests {
             revoked_at: None,
         };
         assert_eq!(
-            decide(named, &item, &s, Action::View, t("2026-11-20T00:59:59.999999Z")),
+            decide(
+                named,
+                &item,
+                &s,
+                Action::View,
+                t("2026-11-20T00:59:59.999999Z")
+            ),
             Decision::Allow
         );
         assert_eq!(
@@ -429,7 +440,13 @@ mod tests {
             Decision::Deny(Refusal::OutOfScope)
         );
         assert_eq!(
-            decide(p(ORIGIN, OrgKind::Regulator), &revoked, &s, Action::View, t(NOW)),
+            decide(
+                p(ORIGIN, OrgKind::Regulator),
+                &revoked,
+                &s,
+                Action::View,
+                t(NOW)
+            ),
             Decision::Allow
         );
     }
@@ -451,10 +468,23 @@ mod tests {
         new.expires_at = Some(t("2026-11-25T00:00:00Z"));
         assert_eq!(narrowing_problem(&old, &new), None);
         for (field, change) in [
-            ("scope.tlp", Box::new(|s: &mut SharingScope| s.tlp = Tlp::Clear) as Box<dyn Fn(&mut SharingScope)>),
-            ("scope.recipients", Box::new(|s: &mut SharingScope| s.recipients.push(org(OPERATOR)))),
-            ("scope.expires_at", Box::new(|s: &mut SharingScope| s.expires_at = None)),
-            ("scope.expires_at", Box::new(|s: &mut SharingScope| s.expires_at = Some(t("2027-01-01T00:00:00Z")))),
+            (
+                "scope.tlp",
+                Box::new(|s: &mut SharingScope| s.tlp = Tlp::Clear)
+                    as Box<dyn Fn(&mut SharingScope)>,
+            ),
+            (
+                "scope.recipients",
+                Box::new(|s: &mut SharingScope| s.recipients.push(org(OPERATOR))),
+            ),
+            (
+                "scope.expires_at",
+                Box::new(|s: &mut SharingScope| s.expires_at = None),
+            ),
+            (
+                "scope.expires_at",
+                Box::new(|s: &mut SharingScope| s.expires_at = Some(t("2027-01-01T00:00:00Z"))),
+            ),
         ] {
             let mut wider = old.clone();
             change(&mut wider);

@@ -101,7 +101,11 @@ pub fn bundle(
         "identity--{}",
         name_uuid(&format!("roei:organisation:{}", originator.id))
     );
-    let scope_id = stix_id("marking-definition", item, &format!("scope:{}", item.scope_version));
+    let scope_id = stix_id(
+        "marking-definition",
+        item,
+        &format!("scope:{}", item.scope_version),
+    );
     let markings = json!([tlp_marking_id(item.scope.tlp), scope_id]);
     let identity = json!({
         "type": "identity",
@@ -168,10 +172,10 @@ pub fn bundle(
             "modified": modified,
             "name": item.title,
             "description": description,
-            "report_types": [match item.kind {
-                ItemKind::ThreatInformation => "threat-report",
-                ItemKind::AttackMethods => "attack-pattern",
-                _ => "threat-report",
+            "report_types": [if item.kind == ItemKind::AttackMethods {
+                "attack-pattern"
+            } else {
+                "threat-report"
             }],
             "published": created,
             "object_refs": [note_id],

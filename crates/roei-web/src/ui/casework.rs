@@ -799,6 +799,8 @@ pub struct IntroView {
     pub at: String,
     pub prefecture: Option<String>,
     pub note: Option<String>,
+    /// The prefectural police's contact as kept (with how far it is confirmed).
+    pub contact: Option<super::sharing::ContactRow>,
 }
 
 /// A recorded police report.
@@ -842,15 +844,27 @@ async fn police_page(
     let c = &page.c;
     let actions = casework::regulator_actions(store, &page.actor, case.id).await?;
     let reports = casework::police_reports(store, &page.actor, case.id).await?;
-    let intros = actions
+    let mut intros = Vec::new();
+    for a in actions
         .iter()
         .filter(|a| a.kind == RegulatorActionKind::PoliceIntroduction)
-        .map(|a| IntroView {
+    {
+        let contact = match a.prefecture_code.as_deref() {
+            Some(code) => Some(super::sharing::contact_row(
+                c,
+                &roei_domain::sharing::contacts::contact_notice(store, code)
+                    .await?
+                    .contact,
+            )),
+            None => None,
+        };
+        intros.push(IntroView {
             at: c.moment(a.at),
             prefecture: a.prefecture_code.as_deref().map(prefecture_label),
             note: a.note.clone(),
-        })
-        .collect();
+            contact,
+        });
+    }
     let prefectures = PREFECTURES
         .iter()
         .enumerate()
