@@ -133,17 +133,27 @@ async fn check_demo(store: &dyn Store) {
     // The cooperation: the NPA sees the attack-method summary under GREEN; the prefectural
     // police is not a recipient.
     let liaison = actor(store, "liaison@npa.example").await;
-    let shared = roei_domain::sharing::list_items(store, &liaison, &Default::default(), now)
-        .await
-        .unwrap();
+    let shared = roei_domain::sharing::list_items(
+        store,
+        &liaison,
+        &roei_domain::sharing::ItemFilter::default(),
+        now,
+    )
+    .await
+    .unwrap();
     assert_eq!(shared.len(), 1);
     assert_eq!(shared[0].scope.tlp, roei_domain::sharing::Tlp::Green);
     let osaka = actor(store, "liaison@osaka-police.example").await;
     assert!(
-        roei_domain::sharing::list_items(store, &osaka, &Default::default(), now)
-            .await
-            .unwrap()
-            .is_empty()
+        roei_domain::sharing::list_items(
+            store,
+            &osaka,
+            &roei_domain::sharing::ItemFilter::default(),
+            now
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
 
     // The chain holds, and a second seeding changes nothing.

@@ -131,8 +131,7 @@ async fn stix_exports_parse_with_stix2_and_carry_tlp_and_scope() {
         assert_eq!(tlp_def["created"], "2022-10-01T00:00:00.000Z");
         assert_eq!(tlp_def["name"], format!("TLP:{tlp}"));
         assert_eq!(
-            tlp_def["extensions"]["extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"]
-                ["tlp_2_0"],
+            tlp_def["extensions"]["extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"]["tlp_2_0"],
             tlp.to_lowercase()
         );
         let scope_def = &objects[1];
@@ -174,7 +173,12 @@ async fn stix_exports_parse_with_stix2_and_carry_tlp_and_scope() {
     let types = stix2_parse(&r.body).unwrap();
     assert_eq!(
         types,
-        ["marking-definition", "marking-definition", "identity", "incident"]
+        [
+            "marking-definition",
+            "marking-definition",
+            "identity",
+            "incident"
+        ]
     );
 
     // RED does not leave roei; outside the scope the export does not exist.
@@ -192,7 +196,12 @@ async fn stix_exports_parse_with_stix2_and_carry_tlp_and_scope() {
     assert_eq!(r.status, 200, "the originator exports its own");
     stix2_parse(&r.body).unwrap();
     let op = Client::login(&server, "member@a.example").await;
-    assert_eq!(op.get(&format!("/api/v1/shared-items/{id}/stix")).await.status, 404);
+    assert_eq!(
+        op.get(&format!("/api/v1/shared-items/{id}/stix"))
+            .await
+            .status,
+        404
+    );
 
     // The validator is not vacuous: a bundle with a broken marking reference is refused.
     let mut broken = r.body.clone();

@@ -276,6 +276,40 @@ async fn item_for(
     }
 }
 
+/// The audit event of a change to (or reading of) item `item` by `actor`.
+fn item_audit(
+    actor: &Actor,
+    now: Timestamp,
+    action: &str,
+    item: Uuid,
+    payload: &Value,
+) -> AuditDraft {
+    AuditDraft::new(
+        now,
+        Some(actor.user.id),
+        Some(actor.org.id),
+        action,
+        format!("shared_item:{item}"),
+        payload,
+    )
+}
+
+/// The item its originator manages (narrow, revoke): a writer of the originating organisation.
+async fn managed_item(
+    store: &dyn Store,
+    actor: &Actor,
+    id: Uuid,
+    now: Timestamp,
+) -> Result<SharedItem, DomainError> {
+    require_government(actor)?;
+    let (item, _) = item_for(store, actor, id, Action::Manage, now).await?;
+    require_writer(actor)?;
+    if item.originator_org != actor.org.id {
+        return Err(DomainError::NotFound);
+    }
+    Ok(item)
+}
+
 /// What a non-originator must not see of an item: the case it came from.
 fn redact(mut item: SharedItem, actor: &Actor) -> SharedItem {
     if item.originator_org != actor.org.id {
@@ -437,12 +471,11 @@ async fn share(
         scope_version: 1,
         revoked_at: None,
     };
-    let audit = AuditDraft::new(
+    let audit = item_audit(
+        actor,
         now,
-        Some(actor.user.id),
-        Some(actor.org.id),
         "shared_item.share",
-        format!("shared_item:{}", item.id),
+        item.id,
         &serde_json::json!({
             "kind": kind.as_str(),
             "scope": item.scope,
@@ -745,12 +778,11 @@ async fn record(
         via,
         at: now,
     };
-    let audit = AuditDraft::new(
+    let audit = item_audit(
+        actor,
         now,
-        Some(actor.user.id),
-        Some(actor.org.id),
         "shared_item.view",
-        format!("shared_item:{}", item.id),
+        item.id,
         &serde_json::json!({"via": via.as_str(), "scope_version": item.scope_version}),
     );
     store.record_view(&r, &audit).await?;
@@ -825,12 +857,11 @@ pub async fn reply(
         body,
         at: now,
     };
-    let audit = AuditDraft::new(
+    let audit = item_audit(
+        actor,
         now,
-        Some(actor.user.id),
-        Some(actor.org.id),
         "shared_item.reply",
-        format!("shared_item:{}", item.id),
+        item.id,
         &serde_json::json!({"reply": r.id.to_string(), "chars": r.body.chars().count()}),
     );
     store.create_reply(&r, &audit).await?;
@@ -897,12 +928,11 @@ pub async fn forward(
         Decision::Allow => {
             let mut scope = item.scope.clone();
             scope.recipients.push(to.id);
-            let audit = AuditDraft::new(
+            let audit = item_audit(
+                actor,
                 now,
-                Some(actor.user.id),
-                Some(actor.org.id),
                 "shared_item.forward",
-                format!("shared_item:{}", item.id),
+                item.id,
                 &serde_json::json!({"to_org": to.id.to_string(), "reason": reason,
                                     "scope_version": item.scope_version + 1}),
             );
@@ -939,12 +969,11 @@ pub async fn forward(
                 decided_at: None,
                 decision_note: None,
             };
-            let audit = AuditDraft::new(
+            let audit = item_audit(
+                actor,
                 now,
-                Some(actor.user.id),
-                Some(actor.org.id),
                 "consent.request",
-                format!("shared_item:{}", item.id),
+                item.id,
                 &serde_json::json!({"consent_request": request.id.to_string(),
                                     "to_org": to.id.to_string()}),
             );
@@ -1007,16 +1036,15 @@ pub async fn decide_consent(
     } else {
         None
     };
-    let audit = AuditDraft::new(
+    let audit = item_audit(
+        actor,
         now,
-        Some(actor.user.id),
-        Some(actor.org.id),
         if approve {
             "consent.approve"
         } else {
             "consent.refuse"
         },
-        format!("shared_item:{}", item.id),
+        item.id,
         &serde_json::json!({"consent_request": req.id.to_string(),
                             "to_org": req.to_org.to_string(),
                             "requested_by_org": req.requested_by_org.to_string(),
@@ -1087,12 +1115,7 @@ pub async fn narrow_scope(
     scope: SharingScope,
     now: Timestamp,
 ) -> Result<SharedItem, DomainError> {
-    require_government(actor)?;
-    let (item, _) = item_for(store, actor, id, Action::Manage, now).await?;
-    require_writer(actor)?;
-    if item.originator_org != actor.org.id {
-        return Err(DomainError::NotFound);
-    }
+    let item = managed_item(store, actor, id, now).await?;
     let mut scope = scope;
     scope.purpose = required_text("scope.purpose", &scope.purpose, 500)?;
     if let Some((field, problem)) = scope::narrowing_problem(&item.scope, &scope) {
@@ -1115,12 +1138,11 @@ pub async fn narrow_scope(
     }
     scope.expires_at = scope.expires_at.map(truncate);
     let now = truncate(now);
-    let audit = AuditDraft::new(
+    let audit = item_audit(
+        actor,
         now,
-        Some(actor.user.id),
-        Some(actor.org.id),
         "shared_item.narrow",
-        format!("shared_item:{}", item.id),
+        item.id,
         &serde_json::json!({"before": item.scope, "after": scope,
                             "scope_version": expected_version + 1}),
     );
@@ -1137,24 +1159,18 @@ pub async fn revoke(
     expected_version: i64,
     now: Timestamp,
 ) -> Result<SharedItem, DomainError> {
-    require_government(actor)?;
-    let (item, _) = item_for(store, actor, id, Action::Manage, now).await?;
-    require_writer(actor)?;
-    if item.originator_org != actor.org.id {
-        return Err(DomainError::NotFound);
-    }
+    let item = managed_item(store, actor, id, now).await?;
     if item.revoked_at.is_some() {
         return Err(DomainError::Conflict(
             "the sharing was revoked already".into(),
         ));
     }
     let now = truncate(now);
-    let audit = AuditDraft::new(
+    let audit = item_audit(
+        actor,
         now,
-        Some(actor.user.id),
-        Some(actor.org.id),
         "shared_item.revoke",
-        format!("shared_item:{}", item.id),
+        item.id,
         &serde_json::json!({"scope_version": expected_version + 1}),
     );
     Ok(store
