@@ -823,6 +823,8 @@ struct PolicePage<'a> {
     form: &'a PoliceForm,
     prefectures: Vec<Choice>,
     intros: Vec<IntroView>,
+    /// The NPA's nationwide online reception (name, address).
+    npa: (&'static str, &'static str),
     reports: Vec<PoliceRow>,
     errors: FieldErrors,
     summary: Vec<(String, String)>,
@@ -898,6 +900,10 @@ async fn police_page(
             form,
             prefectures,
             intros,
+            npa: (
+                roei_domain::sharing::contacts::NPA_ONLINE_RECEPTION_NAME,
+                roei_domain::sharing::contacts::NPA_ONLINE_RECEPTION_URL,
+            ),
             reports,
             errors,
             summary,
