@@ -65,10 +65,26 @@ const USERS: [(&str, &str, &str, Role); 6] = [
     ("liaison@npa.example", "渡辺 恵", POLICE, Role::Member),
 ];
 
+/// A prefectural police (the target of a forward in the cooperation journeys).
+pub const PREFECTURAL_POLICE: &str = "大阪府警察本部";
+
+/// The users [`seed_cooperation`] adds: the regulator's admin (edits the police contacts) and a
+/// prefectural police liaison.
+const COOPERATION_USERS: [(&str, &str, &str, Role); 2] = [
+    ("admin@ppc.example", "山本 由美", REGULATOR, Role::Admin),
+    (
+        "liaison@osaka-police.example",
+        "中村 亮",
+        PREFECTURAL_POLICE,
+        Role::Member,
+    ),
+];
+
 /// The demo logins (whether or not this database was seeded by this run).
 pub fn demo_logins() -> Vec<DemoLogin> {
     USERS
         .iter()
+        .chain(COOPERATION_USERS.iter())
         .map(|&(email, display_name, organisation, role)| DemoLogin {
             email,
             password: DEMO_PASSWORD,
@@ -190,6 +206,7 @@ pub async fn seed_demo(store: &dyn Store, now: Timestamp) -> anyhow::Result<Vec<
     ransomware(store, &t, &people).await?;
     missent_email(store, &t, &people).await?;
     entrustee_case(store, &t, &people).await?;
+    seed_cooperation(store, &t, &people).await?;
     tracing::info!("demo data seeded");
     Ok(demo_logins())
 }
@@ -708,6 +725,46 @@ async fn entrustee_case(store: &dyn Store, t: &Timeline, people: &People) -> any
     Ok(())
 }
 
+/// The regulator–police cooperation (覚書): a prefectural police with its liaison, the
+/// regulator's admin, and a summary of attack methods the regulator shared with the NPA under
+/// TLP:GREEN (覚書4条(2)ロ(イ)).
+async fn seed_cooperation(store: &dyn Store, t: &Timeline, people: &People) -> anyhow::Result<()> {
+    let at = t.at(90, 9, 30)?;
+    let osaka =
+        accounts::create_organisation(store, PREFECTURAL_POLICE, OrgKind::Police, None, at).await?;
+    for (email, name, org_name, role) in COOPERATION_USERS {
+        let org = if org_name == REGULATOR {
+            people.ppc.id
+        } else {
+            osaka.id
+        };
+        accounts::create_user(store, None, org, email, name, role, DEMO_PASSWORD, at).await?;
+    }
+    let npa = store
+        .list_organisations()
+        .await?
+        .into_iter()
+        .find(|o| o.name == POLICE)
+        .ok_or_else(|| anyhow::anyhow!("the demo's police organisation is missing"))?;
+    roei_domain::sharing::share_item(
+        store,
+        &people.officer,
+        roei_domain::sharing::ItemKind::AttackMethods,
+        "ECサイトの決済画面改ざん（Webスキミング）の手口",
+        serde_json::json!({"text": "管理画面の既知の脆弱性を悪用して不正にログインし、決済画面にスキミングコードを埋め込む手口の報告が続いている。多要素認証の未導入とセキュリティ更新の未適用が共通している。"}),
+        roei_domain::sharing::SharingScope {
+            tlp: roei_domain::sharing::Tlp::Green,
+            recipients: vec![npa.id],
+            purpose: "調査・研究及び注意喚起の検討（覚書4条(2)ロ(イ)）".into(),
+            onward_sharing: true,
+            expires_at: None,
+        },
+        t.at(3, 11, 0)?,
+    )
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -716,7 +773,7 @@ mod tests {
     fn the_table_aligns_japanese_names() {
         let table = logins_table(&demo_logins());
         let lines: Vec<&str> = table.lines().collect();
-        assert_eq!(lines.len(), 7);
+        assert_eq!(lines.len(), 9);
         let role_col = |l: &str| width(&l[..l.rfind("  ").unwrap()]);
         assert!(lines.iter().all(|l| role_col(l) == role_col(lines[0])));
         assert!(table.contains("viewer@shoji.example"));

@@ -24,7 +24,7 @@ async fn check_demo(store: &dyn Store) {
     let now = Timestamp::now();
     let today = jst_today(now);
     let logins = seed_demo(store, now).await.unwrap();
-    assert_eq!(logins.len(), 6);
+    assert_eq!(logins.len(), 8);
     for l in &logins {
         assert_eq!(l.password, DEMO_PASSWORD);
         accounts::login(store, l.email, l.password, "test", now)
@@ -33,7 +33,7 @@ async fn check_demo(store: &dyn Store) {
     }
 
     let orgs = store.list_organisations().await.unwrap();
-    assert_eq!(orgs.len(), 4);
+    assert_eq!(orgs.len(), 5);
     let a = orgs.iter().find(|o| o.name == OPERATOR_A).unwrap();
     let b = orgs.iter().find(|o| o.name == OPERATOR_B).unwrap();
     assert_eq!(a.kind, OrgKind::Operator);
@@ -130,13 +130,39 @@ async fn check_demo(store: &dyn Store) {
     let dets = store.determinations(b.id, b_cases[0].id).await.unwrap();
     assert!(!dets.last().unwrap().report_required);
 
+    // The cooperation: the NPA sees the attack-method summary under GREEN; the prefectural
+    // police is not a recipient.
+    let liaison = actor(store, "liaison@npa.example").await;
+    let shared = roei_domain::sharing::list_items(
+        store,
+        &liaison,
+        &roei_domain::sharing::ItemFilter::default(),
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(shared.len(), 1);
+    assert_eq!(shared[0].scope.tlp, roei_domain::sharing::Tlp::Green);
+    let osaka = actor(store, "liaison@osaka-police.example").await;
+    assert!(
+        roei_domain::sharing::list_items(
+            store,
+            &osaka,
+            &roei_domain::sharing::ItemFilter::default(),
+            now
+        )
+        .await
+        .unwrap()
+        .is_empty()
+    );
+
     // The chain holds, and a second seeding changes nothing.
     let Outcome::Intact { head, .. } = verify_chain(store, None).await.unwrap() else {
         panic!("the demo's audit chain is broken");
     };
     let again = seed_demo(store, Timestamp::now()).await.unwrap();
     assert_eq!(again, logins);
-    assert_eq!(store.list_organisations().await.unwrap().len(), 4);
+    assert_eq!(store.list_organisations().await.unwrap().len(), 5);
     let Outcome::Intact { head: after, .. } = verify_chain(store, None).await.unwrap() else {
         panic!("broken");
     };

@@ -487,6 +487,16 @@ pub async fn regulator_action(
                     "police introduction applies to unauthorized-access reports (覚書4条(1)イ)",
                 ));
             }
+            if store
+                .regulator_actions(case_id)
+                .await?
+                .iter()
+                .any(|a| a.kind == RegulatorActionKind::PoliceIntroduction)
+            {
+                return Err(DomainError::Conflict(
+                    "police reporting was introduced on this case already".into(),
+                ));
+            }
         }
     }
     if let Some(code) = &req.prefecture_code {

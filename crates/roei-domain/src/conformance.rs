@@ -20,6 +20,8 @@ use crate::reporting::{self, SubmitRequest};
 use crate::service::{self, Actor};
 use crate::{DomainError, Store, StoreError};
 
+pub use crate::sharing::conformance::{police_contacts_ship_and_edit, sharing_scope_round_trip};
+
 /// Direct writes to the database, bypassing the store, to prove tampering is detected.
 #[async_trait]
 pub trait Tamper: Send + Sync {
@@ -800,6 +802,32 @@ pub async fn casework_records_round_trip(store: Arc<dyn Store>) {
     )
     .await
     .unwrap();
+    // Once per case: the use case refuses a second introduction, and so does the store
+    // (a unique index) when two writers race past the check.
+    let twice = casework::regulator_action(
+        &*store,
+        &reg,
+        case.id,
+        casework::RegulatorActionRequest {
+            kind: RegulatorActionKind::PoliceIntroduction,
+            submission_id: None,
+            prefecture_code: Some("14".into()),
+            note: None,
+        },
+        now(8),
+    )
+    .await;
+    assert!(matches!(twice, Err(DomainError::Conflict(_))), "{twice:?}");
+    let raced = RegulatorAction {
+        id: uuid::Uuid::now_v7(),
+        ..intro.clone()
+    };
+    assert!(matches!(
+        store
+            .create_regulator_action(&raced, &draft("x", "y"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
     assert_eq!(
         store.regulator_actions(case.id).await.unwrap(),
         vec![ack.clone(), intro]
@@ -1068,6 +1096,8 @@ macro_rules! conformance_tests {
             case!(casework_records_round_trip);
             case!(sessions_tokens_and_throttling);
             case!(outbox_runs_each_message_once);
+            case!(police_contacts_ship_and_edit);
+            case!(sharing_scope_round_trip);
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn tampering_is_detected() {
                 let (store, tamper) = super::$fresh().await;

@@ -20,6 +20,7 @@ pub mod reminders;
 pub mod report;
 pub mod reporting;
 pub mod service;
+pub mod sharing;
 pub mod store;
 
 pub use store::{Store, StoreError, StoreResult};

@@ -41,8 +41,9 @@ pub enum StoreError {
 /// Result of the store.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The whole contract; the sharing part (覚書) is [`crate::sharing::SharingStore`].
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: crate::sharing::SharingStore + Send + Sync {
     /// Which backend this is (`sqlite`, `postgres`).
     fn backend(&self) -> &'static str;
 

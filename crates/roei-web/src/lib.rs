@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod api_scan;
+pub mod api_sharing;
 pub mod error;
 pub mod extract;
 pub mod jobs;
@@ -121,7 +122,8 @@ impl AppState {
     ),
     tags(
         (name = "auth"), (name = "organisation"), (name = "reference"), (name = "cases"),
-        (name = "reports"), (name = "casework"), (name = "regulator"), (name = "scan")
+        (name = "reports"), (name = "casework"), (name = "regulator"), (name = "scan"),
+        (name = "sharing")
     )
 )]
 struct ApiDoc;
@@ -148,7 +150,12 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = utoipa_axum::router::OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", api::router().merge(api_scan::router()))
+        .nest(
+            "/api/v1",
+            api::router()
+                .merge(api_scan::router())
+                .merge(api_sharing::router()),
+        )
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let _ = metrics_handle();

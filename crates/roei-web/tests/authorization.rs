@@ -114,6 +114,15 @@ enum Obj {
     OwnToken,
     /// An API token of another user (the police admin, not one of the principals).
     OtherToken,
+    /// A prefecture code (`13`).
+    Prefecture,
+    /// A TLP:AMBER statistics package the regulator shared with the police organisation.
+    Item,
+    /// A new item like [`Obj::Item`], shared just before the row (for changes that use it up).
+    FreshItem,
+    /// The police organisation's pending request to pass [`Obj::Item`] on to a prefectural
+    /// police.
+    Consent,
 }
 
 impl Obj {
@@ -127,6 +136,10 @@ impl Obj {
             Obj::Fresh => "{fresh}",
             Obj::OwnToken => "{own_token}",
             Obj::OtherToken => "{other_token}",
+            Obj::Prefecture => "{prefecture}",
+            Obj::Item => "{item}",
+            Obj::FreshItem => "{fresh_item}",
+            Obj::Consent => "{consent}",
         }
     }
 }
@@ -255,6 +268,45 @@ const TABLE: &[Entry] = &[
     ("POST",   "/api/v1/cases/{case_id}/regulator-actions", Obj::DraftOnly, [401, 404, 404, 404, 404, 404, 403, 404]),
     ("POST",   "/api/v1/cases/{case_id}/regulator-actions", Obj::CaseB,     [401, 404, 404, 404, 404, 404, 403, 404]),
     ("POST",   "/api/v1/cases/{case_id}/regulator-actions", Obj::Missing,   [401, 404, 404, 404, 404, 404, 403, 404]),
+    // ---------------------------------------------------------------- sharing (覚書)
+    // Reference data for every signed-in user; corrections by the regulator's admins only
+    // (none of the principals is one: the admin's success is in the conformance suite).
+    ("GET",    "/api/v1/police-contacts",        Obj::Root,       [401, 200, 200, 200, 200, 200, 200, 200]),
+    ("GET",    "/api/v1/police-contacts/{code}", Obj::Prefecture, [401, 200, 200, 200, 200, 200, 200, 200]),
+    ("PUT",    "/api/v1/police-contacts/{code}", Obj::Prefecture, [401, 403, 403, 403, 403, 403, 403, 403]),
+    ("GET",    "/api/v1/sharing/organisations",  Obj::Root,       [401, 404, 404, 404, 404, 200, 200, 200]),
+    // Everyone lists what the scope lets them see (operators: TLP:CLEAR items only). Sharing
+    // is the regulator's and the police's; the police do not originate statistics (422).
+    ("GET",    "/api/v1/shared-items",           Obj::Root,       [401, 200, 200, 200, 200, 200, 200, 200]),
+    ("POST",   "/api/v1/shared-items",           Obj::Root,       [401, 404, 404, 404, 404, 201, 403, 422]),
+    // The AMBER item: the originator and the named recipient see it; for everyone else it
+    // does not exist.
+    ("GET",    "/api/v1/shared-items/{id}",        Obj::Item,    [401, 404, 404, 404, 404, 200, 200, 200]),
+    ("GET",    "/api/v1/shared-items/{id}",        Obj::Missing, [401, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET",    "/api/v1/shared-items/{id}/export", Obj::Item,    [401, 404, 404, 404, 404, 200, 200, 200]),
+    ("GET",    "/api/v1/shared-items/{id}/export", Obj::Missing, [401, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET",    "/api/v1/shared-items/{id}/stix",   Obj::Item,    [401, 404, 404, 404, 404, 200, 200, 200]),
+    ("GET",    "/api/v1/shared-items/{id}/stix",   Obj::Missing, [401, 404, 404, 404, 404, 404, 404, 404]),
+    ("POST",   "/api/v1/shared-items/{id}/replies", Obj::Item,   [401, 404, 404, 404, 404, 201, 403, 201]),
+    ("POST",   "/api/v1/shared-items/{id}/replies", Obj::Missing, [401, 404, 404, 404, 404, 404, 404, 404]),
+    // The originator forwards directly (201); the recipient's forward beyond AMBER becomes a
+    // consent request (202).
+    ("POST",   "/api/v1/shared-items/{id}/forward", Obj::FreshItem, [401, 404, 404, 404, 404, 201, 403, 202]),
+    ("POST",   "/api/v1/shared-items/{id}/forward", Obj::Missing,   [401, 404, 404, 404, 404, 404, 404, 404]),
+    // Only the originator manages the scope.
+    ("PUT",    "/api/v1/shared-items/{id}/scope",   Obj::FreshItem, [401, 404, 404, 404, 404, 200, 403, 403]),
+    ("PUT",    "/api/v1/shared-items/{id}/scope",   Obj::Missing,   [401, 404, 404, 404, 404, 404, 404, 404]),
+    ("POST",   "/api/v1/shared-items/{id}/revoke",  Obj::FreshItem, [401, 404, 404, 404, 404, 200, 403, 403]),
+    ("POST",   "/api/v1/shared-items/{id}/revoke",  Obj::Missing,   [401, 404, 404, 404, 404, 404, 404, 404]),
+    // Advice requests: regulator writers, on an unauthorized-access report sent to them.
+    ("POST",   "/api/v1/cases/{case_id}/advice-requests", Obj::Submitted, [401, 404, 404, 404, 404, 201, 403, 404]),
+    ("POST",   "/api/v1/cases/{case_id}/advice-requests", Obj::DraftOnly, [401, 404, 404, 404, 404, 404, 403, 404]),
+    ("POST",   "/api/v1/cases/{case_id}/advice-requests", Obj::CaseB,     [401, 404, 404, 404, 404, 404, 403, 404]),
+    ("POST",   "/api/v1/cases/{case_id}/advice-requests", Obj::Missing,   [401, 404, 404, 404, 404, 404, 403, 404]),
+    ("GET",    "/api/v1/consent-requests",                Obj::Root,      [401, 404, 404, 404, 404, 200, 200, 200]),
+    // The originator decides; the requester does not.
+    ("POST",   "/api/v1/consent-requests/{id}/decision",  Obj::Consent,   [401, 404, 404, 404, 404, 200, 403, 404]),
+    ("POST",   "/api/v1/consent-requests/{id}/decision",  Obj::Missing,   [401, 404, 404, 404, 404, 404, 404, 404]),
 ];
 
 /// One cell of the matrix.
@@ -274,6 +326,7 @@ impl Row {
         self.route
             .replace("{case_id}", self.obj.placeholder())
             .replace("{id}", self.obj.placeholder())
+            .replace("{code}", self.obj.placeholder())
     }
 
     fn is_logout(&self) -> bool {
@@ -326,6 +379,10 @@ struct Fixtures {
     own_tokens: BTreeMap<P, String>,
     other_token: String,
     fresh: Vec<String>,
+    /// The prefectural police the police organisation forwards to.
+    prefectural: String,
+    item: String,
+    consent: String,
 }
 
 /// A response as recorded for the cross-checks.
@@ -349,6 +406,35 @@ fn entrustee_facts() -> Value {
     let mut f = ransomware_facts();
     f["entrustee"] = json!(true);
     f
+}
+
+/// A TLP:AMBER scope naming the police organisation.
+fn amber_scope(world: &World) -> Value {
+    json!({
+        "tlp": "AMBER",
+        "recipients": [world.police.id.to_string()],
+        "purpose": "調査研究",
+        "onward_sharing": false,
+    })
+}
+
+/// An AMBER statistics package shared by the regulator with the police; returns its id.
+async fn share_amber(reg: &Client, world: &World) -> String {
+    let r = reg
+        .post(
+            "/api/v1/shared-items",
+            &json!({
+                "kind": "statistics_package",
+                "title": "令和8年度の統計（行列）",
+                "body": {"cells": [[1, 2], [3, 4]]},
+                "scope": amber_scope(world),
+            }),
+        )
+        .await;
+    expect_status(r, 201, "share an AMBER item").body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 fn id_of(r: &Resp) -> String {
@@ -395,6 +481,7 @@ impl Run<'_> {
         world: &World,
         clients: &BTreeMap<P, Client>,
         other_token: String,
+        prefectural: String,
     ) -> Fixtures {
         let a = &clients[&P::AMember];
         let b = &clients[&P::BAdmin];
@@ -432,6 +519,18 @@ impl Run<'_> {
         }
         // The anonymous caller "revokes" A member's token: refused before anything is looked up.
         own_tokens.insert(P::Anonymous, own_tokens[&P::AMember].clone());
+        let item = share_amber(&clients[&P::RegMember], world).await;
+        let r = clients[&P::PoliceMember]
+            .post(
+                &format!("/api/v1/shared-items/{item}/forward"),
+                &json!({"to_org": prefectural, "reason": "県警の捜査に必要"}),
+            )
+            .await;
+        let consent =
+            expect_status(r, 202, "the police ask to pass the item on").body["request"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
         Fixtures {
             submitted,
             draft_only,
@@ -440,6 +539,9 @@ impl Run<'_> {
             own_tokens,
             other_token,
             fresh: Vec::new(),
+            prefectural,
+            item,
+            consent,
         }
     }
 
@@ -540,6 +642,35 @@ impl Run<'_> {
                 "prefecture_code": "13",
                 "note": "都道府県警察への相談を案内",
             }),
+            ("PUT", "/api/v1/police-contacts/{code}") => {
+                json!({"source": format!("行列 {n}"), "phone": "03-0000-0000"})
+            }
+            ("POST", "/api/v1/shared-items") => json!({
+                "kind": "statistics_package",
+                "title": format!("行列の統計 {n}"),
+                "body": {"cells": [n]},
+                "scope": amber_scope(self.world),
+            }),
+            ("POST", "/api/v1/shared-items/{id}/replies") => {
+                json!({"body": format!("行列からの返信 {n}")})
+            }
+            ("POST", "/api/v1/shared-items/{id}/forward") => {
+                json!({"to_org": self.fx.prefectural, "reason": format!("行列 {n}")})
+            }
+            ("PUT", "/api/v1/shared-items/{id}/scope") => {
+                json!({"version": 1, "scope": amber_scope(self.world)})
+            }
+            ("POST", "/api/v1/shared-items/{id}/revoke") => json!({"version": 1}),
+            ("POST", "/api/v1/cases/{case_id}/advice-requests") => json!({
+                "to_org": self.world.police.id.to_string(),
+                "question": "侵入経路の特定について助言をお願いします",
+                "matters": ["summary", "cause"],
+                "tlp": "AMBER",
+                "purpose": "技術的助言（覚書4条(1)ロ）",
+            }),
+            ("POST", "/api/v1/consent-requests/{id}/decision") => {
+                json!({"approve": false, "note": "共有範囲外"})
+            }
             ("POST", LOGOUT) | ("GET" | "DELETE", _) => return None,
             (m, r) => panic!("no body for {m} {r}: add one to Run::body"),
         })
@@ -556,11 +687,16 @@ impl Run<'_> {
             }
             Obj::OwnToken => self.fx.own_tokens[&row.principal].clone(),
             Obj::OtherToken => self.fx.other_token.clone(),
+            Obj::Prefecture => "13".to_owned(),
+            Obj::Item => self.fx.item.clone(),
+            Obj::FreshItem => share_amber(self.client(P::RegMember), self.world).await,
+            Obj::Consent => self.fx.consent.clone(),
             obj => self.case_ref(obj).1,
         };
         row.route
             .replace("{case_id}", &value)
             .replace("{id}", &value)
+            .replace("{code}", &value)
     }
 
     async fn run_row(&mut self, row: Row) -> Record {
@@ -744,6 +880,18 @@ impl Run<'_> {
                 "A's submitted case",
             ),
             (RECEIVED, P::AAdmin, &fx.case_b, "B's notice about its case"),
+            (
+                "/api/v1/shared-items",
+                P::PoliceMember,
+                &fx.item,
+                "the item shared with the police",
+            ),
+            (
+                "/api/v1/consent-requests",
+                P::RegViewer,
+                &fx.consent,
+                "the police's consent request",
+            ),
         ];
         let mut problems = Vec::new();
         for (route, p, id, what) in checks {
@@ -779,6 +927,8 @@ impl Run<'_> {
         for (method, route) in routes {
             let obj = if route.contains("{case_id}") {
                 Obj::Submitted
+            } else if route.contains("{code}") {
+                Obj::Prefecture
             } else if route.contains("{id}") {
                 Obj::OwnToken
             } else {
@@ -1049,10 +1199,22 @@ async fn matrix(backend: Backend) {
         .unwrap()
         .to_owned();
 
+    let prefectural = roei_domain::accounts::create_organisation(
+        &*server.state.store,
+        "東京都警察（警視庁）",
+        roei_domain::model::OrgKind::Police,
+        None,
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap()
+    .id
+    .to_string();
+
     let mut failures = Vec::new();
     let mut summary = Vec::new();
     for (auth, clients) in [(Auth::Cookie, sessions), (Auth::Bearer, bearers)] {
-        let fx = Run::fixtures(&world, &clients, other_token.clone()).await;
+        let fx = Run::fixtures(&world, &clients, other_token.clone(), prefectural.clone()).await;
         let mut run = Run {
             server: &server,
             world: &world,

@@ -41,7 +41,6 @@ pub fn router() -> Router<AppState> {
         .route("/setup", get(setup_page).post(setup_submit))
         .route("/prefs", get(prefs))
         .route("/switch", get(switch_page).post(switch_submit))
-        .route("/home", get(police_home))
 }
 
 fn csrf_cookie(st: &AppState, token: &str) -> HeaderValue {
@@ -583,18 +582,4 @@ async fn switch_submit(
     res.headers_mut()
         .append(SET_COOKIE, accounts_cookie(&st, &others));
     res
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage<'a> {
-    c: &'a Chrome,
-}
-
-/// The police liaison's start page (shared items arrive with the cooperation features).
-async fn police_home(page: Page) -> Response {
-    if page.actor.org.kind != OrgKind::Police {
-        return redirect(home_for(page.actor.org.kind));
-    }
-    render(StatusCode::OK, &HomePage { c: &page.c })
 }

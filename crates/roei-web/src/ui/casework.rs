@@ -799,6 +799,8 @@ pub struct IntroView {
     pub at: String,
     pub prefecture: Option<String>,
     pub note: Option<String>,
+    /// The prefectural police's contact as kept (with how far it is confirmed).
+    pub contact: Option<super::sharing::ContactRow>,
 }
 
 /// A recorded police report.
@@ -821,6 +823,8 @@ struct PolicePage<'a> {
     form: &'a PoliceForm,
     prefectures: Vec<Choice>,
     intros: Vec<IntroView>,
+    /// The NPA's nationwide online reception (name, address).
+    npa: (&'static str, &'static str),
     reports: Vec<PoliceRow>,
     errors: FieldErrors,
     summary: Vec<(String, String)>,
@@ -842,15 +846,27 @@ async fn police_page(
     let c = &page.c;
     let actions = casework::regulator_actions(store, &page.actor, case.id).await?;
     let reports = casework::police_reports(store, &page.actor, case.id).await?;
-    let intros = actions
+    let mut intros = Vec::new();
+    for a in actions
         .iter()
         .filter(|a| a.kind == RegulatorActionKind::PoliceIntroduction)
-        .map(|a| IntroView {
+    {
+        let contact = match a.prefecture_code.as_deref() {
+            Some(code) => Some(super::sharing::contact_row(
+                c,
+                &roei_domain::sharing::contacts::contact_notice(store, code)
+                    .await?
+                    .contact,
+            )),
+            None => None,
+        };
+        intros.push(IntroView {
             at: c.moment(a.at),
             prefecture: a.prefecture_code.as_deref().map(prefecture_label),
             note: a.note.clone(),
-        })
-        .collect();
+            contact,
+        });
+    }
     let prefectures = PREFECTURES
         .iter()
         .enumerate()
@@ -884,6 +900,10 @@ async fn police_page(
             form,
             prefectures,
             intros,
+            npa: (
+                roei_domain::sharing::contacts::NPA_ONLINE_RECEPTION_NAME,
+                roei_domain::sharing::contacts::NPA_ONLINE_RECEPTION_URL,
+            ),
             reports,
             errors,
             summary,

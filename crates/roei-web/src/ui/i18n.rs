@@ -174,12 +174,6 @@ pub(crate) const COMMON: &[(&str, &str, &str)] = &[
         "別の組織のアカウントでログイン",
         "Log in with another organisation's account",
     ),
-    ("home.title", "ホーム", "Home"),
-    (
-        "home.police",
-        "共有された情報と技術的助言は、今後このページに表示されます。現在、あなたの組織に共有された項目はありません。",
-        "Items shared with your organisation and advice requests will appear here. Nothing has been shared with your organisation yet.",
-    ),
 ];
 
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
@@ -202,6 +196,7 @@ pub(crate) fn all_tables() -> &'static [&'static [(&'static str, &'static str, &
         super::regulator::TEXT,
         super::casework::TEXT,
         super::scan::TEXT,
+        super::sharing::TEXT,
     ]
 }
 

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod regulator;
 pub mod report;
 pub mod scan;
+pub mod sharing;
 
 use std::fmt::Write as _;
 
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(casework::router())
         .merge(regulator::router())
         .merge(scan::router())
+        .merge(sharing::router())
 }
 
 const HTMX: &str = include_str!("../../assets/htmx-2.0.11.min.js");
