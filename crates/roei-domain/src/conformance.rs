@@ -20,6 +20,9 @@ use crate::reporting::{self, SubmitRequest};
 use crate::service::{self, Actor};
 use crate::{DomainError, Store, StoreError};
 
+mod statistics;
+pub use statistics::{statistics_are_the_regulators_alone, statistics_count_each_case_once};
+
 /// Direct writes to the database, bypassing the store, to prove tampering is detected.
 #[async_trait]
 pub trait Tamper: Send + Sync {
@@ -1068,6 +1071,8 @@ macro_rules! conformance_tests {
             case!(casework_records_round_trip);
             case!(sessions_tokens_and_throttling);
             case!(outbox_runs_each_message_once);
+            case!(statistics_count_each_case_once);
+            case!(statistics_are_the_regulators_alone);
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn tampering_is_detected() {
                 let (store, tamper) = super::$fresh().await;

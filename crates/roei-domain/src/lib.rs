@@ -14,13 +14,16 @@ pub mod auth;
 pub mod casework;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod memorandum;
 pub mod model;
 pub mod records;
 pub mod reminders;
 pub mod report;
 pub mod reporting;
 pub mod service;
+pub mod statistics;
 pub mod store;
+pub mod suppression;
 
 pub use store::{Store, StoreError, StoreResult};
 

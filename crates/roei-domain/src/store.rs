@@ -41,8 +41,10 @@ pub enum StoreError {
 /// Result of the store.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The statistics queries live in their own trait ([`crate::statistics::StatisticsStore`]),
+/// which every store implements too.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: crate::statistics::StatisticsStore + Send + Sync {
     /// Which backend this is (`sqlite`, `postgres`).
     fn backend(&self) -> &'static str;
 

@@ -23,6 +23,7 @@
 //! * The deadline board and the regulator's inbox are one query each.
 
 pub mod scratch;
+mod statistics;
 
 use std::fmt::Display;
 use std::str::FromStr;

@@ -14,6 +14,8 @@
 //! * Claiming outbox messages chooses and marks them in one `BEGIN IMMEDIATE` transaction, so
 //!   two workers — two stores on one file included — never hold the same message.
 
+mod statistics;
+
 use std::fmt::Display;
 use std::path::Path;
 use std::str::FromStr;
