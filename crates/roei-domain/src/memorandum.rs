@@ -16,6 +16,10 @@
 use jiff::civil::{Date, date};
 use serde::{Deserialize, Serialize};
 
+use crate::DomainError;
+use crate::model::OrgKind;
+use crate::service::Actor;
+
 /// The first day of the memorandum (令和5年4月1日).
 pub const IN_FORCE_FROM: Date = date(2023, 4, 1);
 
@@ -88,6 +92,15 @@ pub fn term_on(today: Date) -> Option<MemorandumTerm> {
         days_to_next_objection_deadline: (next_objection_deadline - today).get_days().into(),
         renews_on: expires_on.tomorrow().ok()?,
     })
+}
+
+/// The term on `today` for a party to the memorandum: the regulator's and the police's users;
+/// operators get `NotFound`.
+pub fn term_for(actor: &Actor, today: Date) -> Result<Option<MemorandumTerm>, DomainError> {
+    match actor.org.kind {
+        OrgKind::Regulator | OrgKind::Police => Ok(term_on(today)),
+        OrgKind::Operator => Err(DomainError::NotFound),
+    }
 }
 
 #[cfg(test)]

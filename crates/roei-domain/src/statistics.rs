@@ -534,6 +534,11 @@ async fn cause_by_persons(
     })
 }
 
+/// Whether the actor may see statistics (a regulator's users; `NotFound` for anyone else).
+pub fn check_access(actor: &Actor) -> Result<(), DomainError> {
+    actor.require_regulator()
+}
+
 /// The regulator's statistics for `fiscal_year` (every year when `None`).
 pub async fn statistics(
     store: &dyn Store,

@@ -9,6 +9,7 @@
 //! * background jobs: deadline reminders into the outbox and its delivery ([`jobs`]).
 
 pub mod api;
+pub mod api_statistics;
 pub mod error;
 pub mod extract;
 pub mod jobs;
@@ -116,7 +117,7 @@ impl AppState {
     ),
     tags(
         (name = "auth"), (name = "organisation"), (name = "reference"), (name = "cases"),
-        (name = "reports"), (name = "casework"), (name = "regulator")
+        (name = "reports"), (name = "casework"), (name = "regulator"), (name = "statistics")
     )
 )]
 struct ApiDoc;
@@ -143,7 +144,7 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = utoipa_axum::router::OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router().merge(api_statistics::router()))
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let _ = metrics_handle();

@@ -14,6 +14,7 @@ pub mod forms;
 pub mod i18n;
 pub mod regulator;
 pub mod report;
+pub mod statistics;
 
 use std::fmt::Write as _;
 
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(report::router())
         .merge(casework::router())
         .merge(regulator::router())
+        .merge(statistics::router())
 }
 
 const HTMX: &str = include_str!("../../assets/htmx-2.0.11.min.js");
