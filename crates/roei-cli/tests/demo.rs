@@ -137,7 +137,7 @@ async fn check_demo(store: &dyn Store) {
         ]
     );
     let last_year = FiscalYear(this_year.0 - 1);
-    let pkg = statistics::police_package(store, &officer, last_year, 5, now)
+    let pkg = statistics::police_package(store, &officer, Some(last_year), 5, now)
         .await
         .unwrap();
     let hidden: usize = pkg.tables.iter().map(|t| t.hidden).sum();

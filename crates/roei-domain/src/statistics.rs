@@ -746,15 +746,19 @@ pub fn package_of(
     })
 }
 
-/// The police package of `fiscal_year` with `threshold` (regulator only).
+/// The police package of `fiscal_year` (required: `Invalid` without) with `threshold`
+/// (regulator only).
 pub async fn police_package(
     store: &dyn Store,
     actor: &Actor,
-    fiscal_year: FiscalYear,
+    fiscal_year: Option<FiscalYear>,
     threshold: u64,
     now: Timestamp,
 ) -> Result<StatisticsPackage, DomainError> {
     actor.require_regulator()?;
+    let fiscal_year = fiscal_year.ok_or_else(|| {
+        DomainError::invalid("fiscal_year", "a package covers one fiscal year: name it")
+    })?;
     check_threshold(threshold)?;
     let stats = statistics(store, actor, Some(fiscal_year)).await?;
     package_of(&stats, &actor.org.name, threshold, now)

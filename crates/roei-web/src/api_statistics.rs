@@ -65,7 +65,7 @@ async fn get_statistics(
 #[serde(deny_unknown_fields)]
 pub struct PackageQuery {
     /// The fiscal year of the package, e.g. `2026` (required).
-    fiscal_year: String,
+    fiscal_year: Option<String>,
     /// Counts below it are hidden (default 5; 3–100).
     threshold: Option<u64>,
 }
@@ -82,7 +82,11 @@ async fn get_package(
     q: QueryResult<PackageQuery>,
 ) -> ApiResult<Response> {
     let q = query(q)?;
-    let fy = FiscalYear::parse("fiscal_year", &q.fiscal_year)?;
+    let fy = q
+        .fiscal_year
+        .as_deref()
+        .map(|s| FiscalYear::parse("fiscal_year", s))
+        .transpose()?;
     let threshold = q.threshold.unwrap_or(DEFAULT_THRESHOLD);
     ok(statistics::police_package(&*st.store, &a.actor, fy, threshold, st.now()).await?)
 }

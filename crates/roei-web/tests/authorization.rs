@@ -253,6 +253,12 @@ const TABLE: &[Entry] = &[
     ("POST",   "/api/v1/cases/{case_id}/regulator-actions", Obj::DraftOnly, [401, 404, 404, 404, 404, 404, 403, 404]),
     ("POST",   "/api/v1/cases/{case_id}/regulator-actions", Obj::CaseB,     [401, 404, 404, 404, 404, 404, 403, 404]),
     ("POST",   "/api/v1/cases/{case_id}/regulator-actions", Obj::Missing,   [401, 404, 404, 404, 404, 404, 403, 404]),
+    // ---------------------------------------------------------------- statistics
+    // The regulator's alone (any role); the package without its fiscal year is a 422 for the
+    // regulator and the same 404 as anywhere for everyone else. The memorandum: both parties.
+    ("GET",    "/api/v1/statistics",           Obj::Root,       [401, 404, 404, 404, 404, 200, 200, 404]),
+    ("GET",    "/api/v1/statistics/package",   Obj::Root,       [401, 404, 404, 404, 404, 422, 422, 404]),
+    ("GET",    "/api/v1/memorandum",           Obj::Root,       [401, 404, 404, 404, 404, 200, 200, 200]),
 ];
 
 /// One cell of the matrix.

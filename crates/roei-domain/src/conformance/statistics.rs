@@ -489,14 +489,14 @@ pub async fn statistics_are_the_regulators_alone(store: Arc<dyn Store>) {
             Err(DomainError::NotFound)
         ));
         assert!(matches!(
-            statistics::police_package(&*store, who, FiscalYear(2026), 5, now(9)).await,
+            statistics::police_package(&*store, who, Some(FiscalYear(2026)), 5, now(9)).await,
             Err(DomainError::NotFound)
         ));
     }
     let stats = statistics::statistics(&*store, &reg, fy).await.unwrap();
     assert_eq!(stats.total, 12);
     assert_eq!(stats.fiscal_years, [FiscalYear(2026)]);
-    let pkg = statistics::police_package(&*store, &reg, FiscalYear(2026), 5, now(9))
+    let pkg = statistics::police_package(&*store, &reg, Some(FiscalYear(2026)), 5, now(9))
         .await
         .unwrap();
     assert_eq!(pkg.threshold, 5);
@@ -531,7 +531,7 @@ pub async fn statistics_are_the_regulators_alone(store: Arc<dyn Store>) {
     assert_eq!(sector.cells, [vec![None], vec![None]]);
     assert_eq!(sector.total, Some(12));
     assert!(matches!(
-        statistics::police_package(&*store, &reg, FiscalYear(2026), 2, now(9)).await,
+        statistics::police_package(&*store, &reg, Some(FiscalYear(2026)), 2, now(9)).await,
         Err(DomainError::Invalid { field, .. }) if field == "threshold"
     ));
 }

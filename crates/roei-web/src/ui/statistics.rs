@@ -692,7 +692,7 @@ async fn package_for(
     });
     match fy {
         Some(fy) if errors.is_empty() => {
-            statistics::police_package(&*st.store, &page.actor, fy, threshold, st.now())
+            statistics::police_package(&*st.store, &page.actor, Some(fy), threshold, st.now())
                 .await
                 .map(Ok)
         }
