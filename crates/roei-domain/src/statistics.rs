@@ -215,8 +215,8 @@ pub struct Count {
 pub trait StatisticsStore: Send + Sync {
     /// The cases submitted to `regulator`, each once by its latest submission, in the fiscal
     /// year of its first submission (every year when `None`), counted by `rows` (and `cols`).
-    /// Keys as in [`Dimension`]; keys with no case are left out; `cols` differs from `rows`;
-    /// in no particular order.
+    /// Keys as in [`Dimension`]; keys with no case are left out; in no particular order.
+    /// `cols` differs from `rows`, and the sector is counted alone (see [`check_dimensions`]).
     async fn statistics_counts(
         &self,
         regulator: OrgId,
@@ -224,6 +224,21 @@ pub trait StatisticsStore: Send + Sync {
         rows: Dimension,
         cols: Option<Dimension>,
     ) -> StoreResult<Vec<Count>>;
+}
+
+/// The pairs a store counts: any dimension alone; two different ones crossed, but not the
+/// sector (free text with many values, kept apart so that the other counts stay few).
+pub fn check_dimensions(rows: Dimension, cols: Option<Dimension>) -> StoreResult<()> {
+    match cols {
+        Some(c) if c == rows || c == Dimension::Sector || rows == Dimension::Sector => {
+            Err(crate::StoreError::Backend(format!(
+                "statistics cannot cross {} with {}",
+                rows.as_str(),
+                c.as_str()
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A row or column heading: the key with its Japanese and English label.

@@ -4,7 +4,9 @@
 --
 -- Counting a million submissions on every page load is too slow for a page (docs/perf.md,
 -- "Statistics"), so the database keeps the counts itself: `statistics_cells` holds one row per
--- combination of the keys with the number of cases whose latest submission has them, and a
+-- combination of the keys but the sector with the number of cases whose latest submission has
+-- them, `statistics_sectors` the same by sector alone (free text with many values: in the
+-- combinations it would multiply their number, and no page crosses it with another key), and a
 -- statement-level trigger on `submissions` moves each case of the inserted rows from its
 -- previous latest submission's cell to the new one's, in the inserting transaction. The
 -- statistics queries are GROUP BYs over these few thousand rows.
@@ -46,20 +48,33 @@ CREATE TABLE statistics_cells (
     rule            int    NOT NULL,
     items_mask      int    NOT NULL,
     cause           text   NOT NULL,
-    sector          text   NOT NULL,
     persons_bracket text   NOT NULL,
     stage           text   NOT NULL,
     -- No CHECK (cases >= 0): the upsert's proposed row carries a −1 delta.
     cases           bigint NOT NULL,
-    PRIMARY KEY (to_org, fiscal_year, rule, items_mask, cause, sector, persons_bracket, stage)
+    PRIMARY KEY (to_org, fiscal_year, rule, items_mask, cause, persons_bracket, stage)
+);
+
+CREATE TABLE statistics_sectors (
+    to_org      uuid   NOT NULL,
+    fiscal_year int    NOT NULL,
+    sector      text   NOT NULL,
+    cases       bigint NOT NULL,
+    PRIMARY KEY (to_org, fiscal_year, sector)
 );
 
 -- The counts of what is already there.
 INSERT INTO statistics_cells
-SELECT to_org, fiscal_year, rule, items_mask, cause, sector, persons_bracket, stage, count(*)
+SELECT to_org, fiscal_year, rule, items_mask, cause, persons_bracket, stage, count(*)
 FROM statistics_keys k
 WHERE NOT EXISTS (SELECT 1 FROM submissions l WHERE l.case_id = k.case_id AND l.seq > k.seq)
-GROUP BY to_org, fiscal_year, rule, items_mask, cause, sector, persons_bracket, stage;
+GROUP BY to_org, fiscal_year, rule, items_mask, cause, persons_bracket, stage;
+
+INSERT INTO statistics_sectors
+SELECT to_org, fiscal_year, sector, count(*)
+FROM statistics_keys k
+WHERE NOT EXISTS (SELECT 1 FROM submissions l WHERE l.case_id = k.case_id AND l.seq > k.seq)
+GROUP BY to_org, fiscal_year, sector;
 
 -- The inserted rows' cases move to their new latest submission's cell. Set-based, so a bulk
 -- INSERT … SELECT costs one statement; the cells are updated in key order, so two
@@ -67,9 +82,9 @@ GROUP BY to_org, fiscal_year, rule, items_mask, cause, sector, persons_bracket, 
 CREATE FUNCTION statistics_on_submissions() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO statistics_cells AS c
-        (to_org, fiscal_year, rule, items_mask, cause, sector, persons_bracket, stage, cases)
-    SELECT k.to_org, k.fiscal_year, k.rule, k.items_mask, k.cause, k.sector,
-           k.persons_bracket, k.stage, sum(d.delta)
+        (to_org, fiscal_year, rule, items_mask, cause, persons_bracket, stage, cases)
+    SELECT k.to_org, k.fiscal_year, k.rule, k.items_mask, k.cause, k.persons_bracket, k.stage,
+           sum(d.delta)
     FROM (
         -- Each case's newest inserted row gains it …
         (SELECT DISTINCT ON (n.case_id) n.id, 1 AS delta
@@ -83,11 +98,33 @@ BEGIN
                          ORDER BY q.seq DESC LIMIT 1) p ON true
     ) d
     JOIN statistics_keys k ON k.id = d.id
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
     HAVING sum(d.delta) <> 0
-    ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
-    ON CONFLICT (to_org, fiscal_year, rule, items_mask, cause, sector, persons_bracket, stage)
+    ORDER BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT (to_org, fiscal_year, rule, items_mask, cause, persons_bracket, stage)
     DO UPDATE SET cases = c.cases + excluded.cases;
+
+    INSERT INTO statistics_sectors AS c (to_org, fiscal_year, sector, cases)
+    SELECT k.to_org, k.fiscal_year, k.sector, sum(d.delta)
+    FROM (
+        -- Each case's newest inserted row gains it …
+        (SELECT DISTINCT ON (n.case_id) n.id, 1 AS delta
+           FROM new_rows n ORDER BY n.case_id, n.seq DESC)
+        UNION ALL
+        -- … and its latest row before them loses it.
+        SELECT p.id, -1
+          FROM (SELECT case_id, min(seq) AS first_new FROM new_rows GROUP BY case_id) f
+          JOIN LATERAL (SELECT q.id FROM submissions q
+                         WHERE q.case_id = f.case_id AND q.seq < f.first_new
+                         ORDER BY q.seq DESC LIMIT 1) p ON true
+    ) d
+    JOIN statistics_keys k ON k.id = d.id
+    GROUP BY 1, 2, 3
+    HAVING sum(d.delta) <> 0
+    ORDER BY 1, 2, 3
+    ON CONFLICT (to_org, fiscal_year, sector)
+    DO UPDATE SET cases = c.cases + excluded.cases;
+
     RETURN NULL;
 END
 $$;

@@ -1,10 +1,11 @@
-//! [`StatisticsStore`] on PostgreSQL: GROUP BYs over `statistics_cells`, the counts the
-//! database keeps up to date on every submission (migration 0005).
+//! [`StatisticsStore`] on PostgreSQL: GROUP BYs over `statistics_cells` (or
+//! `statistics_sectors`), the counts the database keeps up to date on every submission
+//! (migration 0005).
 
 use async_trait::async_trait;
 use roei_domain::StoreResult;
 use roei_domain::model::OrgId;
-use roei_domain::statistics::{Count, Dimension, FiscalYear, StatisticsStore};
+use roei_domain::statistics::{self, Count, Dimension, FiscalYear, StatisticsStore};
 use sqlx::Row;
 
 use crate::{PgStore, backend};
@@ -28,9 +29,14 @@ fn counts_sql(rows: Dimension, cols: Option<Dimension>, by_year: bool) -> String
     let items = rows == Dimension::Item || cols == Some(Dimension::Item);
     format!(
         "SELECT {r} AS row_key, {c} AS col_key, sum(c.cases)::bigint AS n \
-         FROM statistics_cells c {join} \
+         FROM {table} c {join} \
          WHERE c.to_org = $1 {year} \
          GROUP BY 1, 2 HAVING sum(c.cases) > 0 ORDER BY 1, 2",
+        table = if rows == Dimension::Sector {
+            "statistics_sectors"
+        } else {
+            "statistics_cells"
+        },
         r = key_sql(rows),
         c = cols.map_or("NULL::text", key_sql),
         join = if items {
@@ -57,6 +63,7 @@ impl StatisticsStore for PgStore {
         rows: Dimension,
         cols: Option<Dimension>,
     ) -> StoreResult<Vec<Count>> {
+        statistics::check_dimensions(rows, cols)?;
         let sql = counts_sql(rows, cols, fiscal_year.is_some());
         // Built from the fixed fragments above only; the values are bound.
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(regulator.0);

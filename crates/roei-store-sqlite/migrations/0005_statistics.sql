@@ -4,7 +4,9 @@
 --
 -- Counting a million submissions on every page load is too slow for a page (docs/perf.md,
 -- "Statistics"), so the database keeps the counts itself: `statistics_cells` holds one row per
--- combination of the keys with the number of cases whose latest submission has them, and the
+-- combination of the keys but the sector with the number of cases whose latest submission has
+-- them, `statistics_sectors` the same by sector alone (free text with many values: in the
+-- combinations it would multiply their number, and no page crosses it with another key), and the
 -- trigger on `submissions` moves a case from its previous latest submission's cell to the new
 -- one's in the same transaction as the insert. The statistics queries are GROUP BYs over these
 -- few thousand rows.
@@ -46,20 +48,33 @@ CREATE TABLE statistics_cells (
     rule            INTEGER NOT NULL,
     items_mask      INTEGER NOT NULL,
     cause           TEXT    NOT NULL,
-    sector          TEXT    NOT NULL,
     persons_bracket TEXT    NOT NULL,
     stage           TEXT    NOT NULL,
     -- No CHECK (cases >= 0): the upsert's proposed row carries a −1 delta.
     cases           INTEGER NOT NULL,
-    PRIMARY KEY (to_org, fiscal_year, rule, items_mask, cause, sector, persons_bracket, stage)
+    PRIMARY KEY (to_org, fiscal_year, rule, items_mask, cause, persons_bracket, stage)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE statistics_sectors (
+    to_org      TEXT    NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    sector      TEXT    NOT NULL,
+    cases       INTEGER NOT NULL,
+    PRIMARY KEY (to_org, fiscal_year, sector)
 ) STRICT, WITHOUT ROWID;
 
 -- The counts of what is already there.
 INSERT INTO statistics_cells
-SELECT to_org, fiscal_year, rule, items_mask, cause, sector, persons_bracket, stage, count(*)
+SELECT to_org, fiscal_year, rule, items_mask, cause, persons_bracket, stage, count(*)
 FROM statistics_keys k
 WHERE NOT EXISTS (SELECT 1 FROM submissions l WHERE l.case_id = k.case_id AND l.seq > k.seq)
-GROUP BY to_org, fiscal_year, rule, items_mask, cause, sector, persons_bracket, stage;
+GROUP BY to_org, fiscal_year, rule, items_mask, cause, persons_bracket, stage;
+
+INSERT INTO statistics_sectors
+SELECT to_org, fiscal_year, sector, count(*)
+FROM statistics_keys k
+WHERE NOT EXISTS (SELECT 1 FROM submissions l WHERE l.case_id = k.case_id AND l.seq > k.seq)
+GROUP BY to_org, fiscal_year, sector;
 
 -- A new submission becomes its case's latest: its cell gains the case, the previous latest's
 -- cell loses it (nothing moves when both have the same keys). Submissions of a case are
@@ -67,9 +82,9 @@ GROUP BY to_org, fiscal_year, rule, items_mask, cause, sector, persons_bracket, 
 CREATE TRIGGER submissions_statistics AFTER INSERT ON submissions
 BEGIN
     INSERT INTO statistics_cells
-        (to_org, fiscal_year, rule, items_mask, cause, sector, persons_bracket, stage, cases)
-    SELECT k.to_org, k.fiscal_year, k.rule, k.items_mask, k.cause, k.sector,
-           k.persons_bracket, k.stage, sum(d.delta)
+        (to_org, fiscal_year, rule, items_mask, cause, persons_bracket, stage, cases)
+    SELECT k.to_org, k.fiscal_year, k.rule, k.items_mask, k.cause, k.persons_bracket, k.stage,
+           sum(d.delta)
     FROM (SELECT NEW.id AS id, 1 AS delta
           UNION ALL
           SELECT * FROM (SELECT p.id, -1 FROM submissions p
@@ -77,9 +92,22 @@ BEGIN
                           ORDER BY p.seq DESC LIMIT 1)) d
     JOIN statistics_keys k ON k.id = d.id
     WHERE true
-    GROUP BY k.to_org, k.fiscal_year, k.rule, k.items_mask, k.cause, k.sector,
-             k.persons_bracket, k.stage
+    GROUP BY k.to_org, k.fiscal_year, k.rule, k.items_mask, k.cause, k.persons_bracket, k.stage
     HAVING sum(d.delta) <> 0
-    ON CONFLICT (to_org, fiscal_year, rule, items_mask, cause, sector, persons_bracket, stage)
+    ON CONFLICT (to_org, fiscal_year, rule, items_mask, cause, persons_bracket, stage)
     DO UPDATE SET cases = statistics_cells.cases + excluded.cases;
+
+    INSERT INTO statistics_sectors (to_org, fiscal_year, sector, cases)
+    SELECT k.to_org, k.fiscal_year, k.sector, sum(d.delta)
+    FROM (SELECT NEW.id AS id, 1 AS delta
+          UNION ALL
+          SELECT * FROM (SELECT p.id, -1 FROM submissions p
+                          WHERE p.case_id = NEW.case_id AND p.seq < NEW.seq
+                          ORDER BY p.seq DESC LIMIT 1)) d
+    JOIN statistics_keys k ON k.id = d.id
+    WHERE true
+    GROUP BY k.to_org, k.fiscal_year, k.sector
+    HAVING sum(d.delta) <> 0
+    ON CONFLICT (to_org, fiscal_year, sector)
+    DO UPDATE SET cases = statistics_sectors.cases + excluded.cases;
 END;

@@ -1,10 +1,10 @@
-//! [`StatisticsStore`] on SQLite: GROUP BYs over `statistics_cells`, the counts the database
-//! keeps up to date on every submission (migration 0005).
+//! [`StatisticsStore`] on SQLite: GROUP BYs over `statistics_cells` (or `statistics_sectors`),
+//! the counts the database keeps up to date on every submission (migration 0005).
 
 use async_trait::async_trait;
 use roei_domain::StoreResult;
 use roei_domain::model::OrgId;
-use roei_domain::statistics::{Count, Dimension, FiscalYear, StatisticsStore};
+use roei_domain::statistics::{self, Count, Dimension, FiscalYear, StatisticsStore};
 use sqlx::Row;
 
 use crate::{SqliteStore, backend};
@@ -28,9 +28,14 @@ pub(crate) fn counts_sql(rows: Dimension, cols: Option<Dimension>) -> String {
     let items = rows == Dimension::Item || cols == Some(Dimension::Item);
     format!(
         "SELECT {r} AS row_key, {c} AS col_key, sum(c.cases) AS n \
-         FROM statistics_cells c {join} \
+         FROM {table} c {join} \
          WHERE c.to_org = ?1 AND (?2 IS NULL OR c.fiscal_year = ?2) \
          GROUP BY 1, 2 HAVING sum(c.cases) > 0 ORDER BY 1, 2",
+        table = if rows == Dimension::Sector {
+            "statistics_sectors"
+        } else {
+            "statistics_cells"
+        },
         r = key_sql(rows),
         c = cols.map_or("NULL", key_sql),
         join = if items {
@@ -51,6 +56,7 @@ impl StatisticsStore for SqliteStore {
         rows: Dimension,
         cols: Option<Dimension>,
     ) -> StoreResult<Vec<Count>> {
+        statistics::check_dimensions(rows, cols)?;
         let sql = counts_sql(rows, cols);
         // Built from the fixed fragments above only; the values are bound.
         sqlx::query(sqlx::AssertSqlSafe(sql))
