@@ -48,7 +48,18 @@ fn draft(action: &str, subject: &str) -> AuditDraft {
 }
 
 async fn operator(store: &dyn Store, name: &str, email: &str, role: Role) -> Actor {
-    let org = Organisation::new(name, OrgKind::Operator, Some(Regime::Private), now(0)).unwrap();
+    operator_of(store, name, email, role, Regime::Private).await
+}
+
+/// An operator under `regime` with one user of `role`.
+async fn operator_of(
+    store: &dyn Store,
+    name: &str,
+    email: &str,
+    role: Role,
+    regime: Regime,
+) -> Actor {
+    let org = Organisation::new(name, OrgKind::Operator, Some(regime), now(0)).unwrap();
     store
         .create_organisation(&org, &draft("org.create", name))
         .await

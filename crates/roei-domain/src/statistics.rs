@@ -623,6 +623,19 @@ pub struct PackageTable {
 }
 
 impl PackageTable {
+    /// The table with nothing hidden (the regulator's own view, in the package's shape).
+    pub fn unmasked(t: &StatTable) -> Self {
+        let none = |n: usize| vec![false; n];
+        let c = &t.counts;
+        let mask = Mask {
+            cells: c.cells.iter().map(|r| none(r.len())).collect(),
+            row_totals: none(c.row_totals.as_ref().map_or(0, Vec::len)),
+            col_totals: none(c.col_totals.as_ref().map_or(0, Vec::len)),
+            total: false,
+        };
+        Self::new(t, &mask)
+    }
+
     fn new(t: &StatTable, m: &Mask) -> Self {
         let show = |v: u64, h: bool| (!h).then_some(v);
         let c = &t.counts;

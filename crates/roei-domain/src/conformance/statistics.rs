@@ -7,35 +7,13 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use roei_law::Regime;
 
-use super::{complete_content, draft, facts, now, regulator};
+use super::{complete_content, draft, facts, now, operator_of, regulator};
 use crate::model::{CaseId, OrgKind, Organisation, Role, User};
 use crate::report::{ReportStage, Submission, SubmissionId};
 use crate::service::{self, Actor};
 use crate::statistics::{self, Count, Dimension, FiscalYear, PersonsBracket};
 use crate::suppression::recoverable;
 use crate::{DomainError, Store};
-
-async fn operator_of(store: &dyn Store, name: &str, email: &str, regime: Regime) -> Actor {
-    let org = Organisation::new(name, OrgKind::Operator, Some(regime), now(0)).unwrap();
-    store
-        .create_organisation(&org, &draft("org.create", name))
-        .await
-        .unwrap();
-    let user = User::new(
-        org.id,
-        email,
-        "担当",
-        Role::Member,
-        "$argon2id$fake".into(),
-        now(0),
-    )
-    .unwrap();
-    store
-        .create_user(&user, &draft("user.create", email))
-        .await
-        .unwrap();
-    Actor { user, org }
-}
 
 /// What one submission says, for the test's own count.
 #[derive(Debug, Clone)]
@@ -164,11 +142,19 @@ const DIMENSIONS: [Dimension; 6] = [
 #[allow(clippy::many_single_char_names, clippy::too_many_lines)]
 pub async fn statistics_count_each_case_once(store: Arc<dyn Store>) {
     use ReportStage::{FinalReport as F, QuickReport as Q, Supplement as S};
-    let a = operator_of(&*store, "株式会社ロエイ", "a@example.jp", Regime::Private).await;
+    let a = operator_of(
+        &*store,
+        "株式会社ロエイ",
+        "a@example.jp",
+        Role::Member,
+        Regime::Private,
+    )
+    .await;
     let b = operator_of(
         &*store,
         "国の機関",
         "b@example.go.jp",
+        Role::Member,
         Regime::NationalPublic,
     )
     .await;
@@ -442,7 +428,14 @@ pub async fn statistics_count_each_case_once(store: Arc<dyn Store>) {
 }
 
 pub async fn statistics_are_the_regulators_alone(store: Arc<dyn Store>) {
-    let a = operator_of(&*store, "株式会社ロエイ", "a@example.jp", Regime::Private).await;
+    let a = operator_of(
+        &*store,
+        "株式会社ロエイ",
+        "a@example.jp",
+        Role::Member,
+        Regime::Private,
+    )
+    .await;
     let reg = regulator(&*store, "r@ppc.example").await;
     let police_org = Organisation::new("警察庁", OrgKind::Police, None, now(0)).unwrap();
     store

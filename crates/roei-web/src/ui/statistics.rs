@@ -315,50 +315,19 @@ fn title(ja: &str, en: &str, lang: Lang) -> String {
     }
 }
 
-/// The view of one of the statistics' tables (with its chart when one-way).
+/// The view of one of the statistics' tables, with its chart when one-way.
 fn stat_view(t: &StatTable, c: &Chrome) -> TableView {
-    let lang = c.lang;
-    let cross = t.counts.row_totals.is_some();
-    let ttl = title(&t.title_ja, &t.title_en, lang);
-    let chart = (!cross).then(|| {
+    let mut v = package_view(&PackageTable::unmasked(t), c);
+    if t.counts.row_totals.is_none() {
         let rows: Vec<(String, u64)> = t
             .rows
             .iter()
             .zip(&t.counts.cells)
-            .map(|(k, r)| (label(k, lang), r[0]))
+            .map(|(k, r)| (label(k, c.lang), r[0]))
             .collect();
-        BarChart::new(&t.id, &ttl, &rows, c).svg()
-    });
-    let some = |v: &[u64]| v.iter().map(|n| CellView::of(Some(*n))).collect::<Vec<_>>();
-    TableView {
-        id: t.id.clone(),
-        head: c.s(&format!("stats.head.{}", t.id)).to_owned(),
-        cols: if cross {
-            t.cols.iter().map(|k| label(k, lang)).collect()
-        } else {
-            vec![c.s("stats.col.cases").to_owned()]
-        },
-        rows: t
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, k)| RowView {
-                label: label(k, lang),
-                cells: some(&t.counts.cells[i]),
-                total: t
-                    .counts
-                    .row_totals
-                    .as_ref()
-                    .map(|r| CellView::of(Some(r[i]))),
-            })
-            .collect(),
-        col_totals: t.counts.col_totals.as_deref().map(some),
-        total: t.counts.total.map(|n| CellView::of(Some(n))),
-        note: (t.id == "item").then(|| c.s("stats.item_note")),
-        chart,
-        hidden: 0,
-        title: ttl,
+        v.chart = Some(BarChart::new(&t.id, &v.title, &rows, c).svg());
     }
+    v
 }
 
 /// The view of a package table (hidden numbers shown as `x`).
