@@ -554,10 +554,16 @@ fn codes(keys: &[Key], cross: bool) -> Vec<String> {
 
 /// The statistics as CSV: UTF-8 with a BOM, CRLF line ends (numbers without separators).
 fn statistics_csv_text(stats: &Statistics, c: &Chrome) -> String {
+    let tables: Vec<PackageTable> = stats.tables.iter().map(PackageTable::unmasked).collect();
+    tables_csv(&tables, c)
+}
+
+/// Tables as CSV records (hidden numbers as `x`).
+fn tables_csv(tables: &[PackageTable], c: &Chrome) -> String {
     let mut out = String::from("\u{feff}");
     csv_header(&mut out, c);
-    for t in &stats.tables {
-        let mut v = stat_view(t, c);
+    for t in tables {
+        let mut v = package_view(t, c);
         plain_numbers(&mut v);
         let rows: Vec<String> = t.rows.iter().map(|k| k.code.clone()).collect();
         csv_table(
@@ -565,7 +571,7 @@ fn statistics_csv_text(stats: &Statistics, c: &Chrome) -> String {
             &v,
             &t.id,
             &rows,
-            &codes(&t.cols, t.counts.row_totals.is_some()),
+            &codes(&t.cols, t.row_totals.is_some()),
             c,
         );
     }
@@ -753,26 +759,6 @@ async fn package_json(
     }
 }
 
-/// The package as CSV (hidden numbers as `x`).
-fn package_csv_text(p: &StatisticsPackage, c: &Chrome) -> String {
-    let mut out = String::from("\u{feff}");
-    csv_header(&mut out, c);
-    for t in &p.tables {
-        let mut v = package_view(t, c);
-        plain_numbers(&mut v);
-        let rows: Vec<String> = t.rows.iter().map(|k| k.code.clone()).collect();
-        csv_table(
-            &mut out,
-            &v,
-            &t.id,
-            &rows,
-            &codes(&t.cols, t.row_totals.is_some()),
-            c,
-        );
-    }
-    out
-}
-
 async fn package_csv(
     State(st): State<AppState>,
     page: Page,
@@ -780,7 +766,7 @@ async fn package_csv(
 ) -> Response {
     match package_for(&st, &page, &form).await {
         Ok(Ok(p)) => download(
-            package_csv_text(&p, &page.c),
+            tables_csv(&p.tables, &page.c),
             "text/csv; charset=utf-8",
             &format!("roei-police-package-{}.csv", p.fiscal_year),
         ),
