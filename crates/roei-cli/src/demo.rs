@@ -6,6 +6,8 @@
 //! organisation knew of it, and every later step happened on a later day, so the deadline board,
 //! the regulator's inbox and the audit log read like a real history.
 
+mod statistics;
+
 use std::fmt::Write as _;
 
 use jiff::civil::Date;
@@ -207,6 +209,7 @@ pub async fn seed_demo(store: &dyn Store, now: Timestamp) -> anyhow::Result<Vec<
     missent_email(store, &t, &people).await?;
     entrustee_case(store, &t, &people).await?;
     seed_cooperation(store, &t, &people).await?;
+    statistics::statistics_history(store, now, t.today, &people.ppc).await?;
     tracing::info!("demo data seeded");
     Ok(demo_logins())
 }

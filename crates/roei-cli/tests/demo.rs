@@ -11,6 +11,7 @@ use roei_domain::model::OrgKind;
 use roei_domain::report::ReportStage;
 use roei_domain::reporting::{self, InboxFilter, Urgency};
 use roei_domain::service::{Actor, jst_today};
+use roei_domain::statistics::{self, FiscalYear};
 use roei_store_postgres::PgStore;
 use roei_store_sqlite::SqliteStore;
 
@@ -32,8 +33,9 @@ async fn check_demo(store: &dyn Store) {
             .unwrap_or_else(|e| panic!("{} cannot log in: {e}", l.email));
     }
 
+    // The four of the story and the three reporters of the statistics history.
     let orgs = store.list_organisations().await.unwrap();
-    assert_eq!(orgs.len(), 5);
+    assert_eq!(orgs.len(), 8);
     let a = orgs.iter().find(|o| o.name == OPERATOR_A).unwrap();
     let b = orgs.iter().find(|o| o.name == OPERATOR_B).unwrap();
     assert_eq!(a.kind, OrgKind::Operator);
@@ -99,11 +101,14 @@ async fn check_demo(store: &dyn Store) {
         .unwrap();
     assert_eq!(draft.draft.version, 2);
 
-    // The regulator's inbox: three cases; (d)'s 確報 is overdue.
+    // The regulator's inbox: the story's three cases (and the statistics history's, all with
+    // their 確報); only (d)'s 確報 is overdue.
     let inbox = reporting::inbox(store, &officer, &InboxFilter::default(), today)
         .await
         .unwrap();
-    assert_eq!(inbox.len(), 3);
+    let story: Vec<_> = inbox.iter().filter(|e| e.row.org_id == a.id).collect();
+    assert_eq!(story.len(), 3);
+    assert!(inbox.len() > 30, "{}", inbox.len());
     let overdue = reporting::inbox(
         store,
         &officer,
@@ -118,6 +123,31 @@ async fn check_demo(store: &dyn Store) {
     assert_eq!(overdue.len(), 1, "{overdue:#?}");
     assert_eq!(overdue[0].row.latest.persons, Some(1200));
     assert!(overdue[0].days_overdue.unwrap() > 0);
+
+    // Statistics: three fiscal years, large cells and small ones; the police package of last
+    // year hides some.
+    let stats = statistics::statistics(store, &officer, None).await.unwrap();
+    let this_year = FiscalYear::of(today);
+    assert_eq!(
+        stats.fiscal_years,
+        [
+            FiscalYear(this_year.0 - 2),
+            FiscalYear(this_year.0 - 1),
+            this_year
+        ]
+    );
+    let last_year = FiscalYear(this_year.0 - 1);
+    let pkg = statistics::police_package(store, &officer, Some(last_year), 5, now)
+        .await
+        .unwrap();
+    let hidden: usize = pkg.tables.iter().map(|t| t.hidden).sum();
+    assert!(hidden >= 2, "{pkg:#?}");
+    let year = statistics::statistics(store, &officer, Some(last_year))
+        .await
+        .unwrap();
+    let cause = year.tables.iter().find(|t| t.id == "cause").unwrap();
+    assert!(cause.counts.cells.iter().any(|r| r[0] >= 5));
+    assert!(cause.counts.cells.iter().any(|r| (1..5).contains(&r[0])));
 
     // B, as A's entrustee, notified A; its own duty to report is discharged.
     let b_admin = actor(store, "admin@joho.example").await;
@@ -162,7 +192,7 @@ async fn check_demo(store: &dyn Store) {
     };
     let again = seed_demo(store, Timestamp::now()).await.unwrap();
     assert_eq!(again, logins);
-    assert_eq!(store.list_organisations().await.unwrap().len(), 5);
+    assert_eq!(store.list_organisations().await.unwrap().len(), 8);
     let Outcome::Intact { head: after, .. } = verify_chain(store, None).await.unwrap() else {
         panic!("broken");
     };

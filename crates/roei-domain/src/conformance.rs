@@ -21,6 +21,8 @@ use crate::service::{self, Actor};
 use crate::{DomainError, Store, StoreError};
 
 pub use crate::sharing::conformance::{police_contacts_ship_and_edit, sharing_scope_round_trip};
+mod statistics;
+pub use statistics::{statistics_are_the_regulators_alone, statistics_count_each_case_once};
 
 /// Direct writes to the database, bypassing the store, to prove tampering is detected.
 #[async_trait]
@@ -47,7 +49,18 @@ fn draft(action: &str, subject: &str) -> AuditDraft {
 }
 
 async fn operator(store: &dyn Store, name: &str, email: &str, role: Role) -> Actor {
-    let org = Organisation::new(name, OrgKind::Operator, Some(Regime::Private), now(0)).unwrap();
+    operator_of(store, name, email, role, Regime::Private).await
+}
+
+/// An operator under `regime` with one user of `role`.
+async fn operator_of(
+    store: &dyn Store,
+    name: &str,
+    email: &str,
+    role: Role,
+    regime: Regime,
+) -> Actor {
+    let org = Organisation::new(name, OrgKind::Operator, Some(regime), now(0)).unwrap();
     store
         .create_organisation(&org, &draft("org.create", name))
         .await
@@ -1098,6 +1111,8 @@ macro_rules! conformance_tests {
             case!(outbox_runs_each_message_once);
             case!(police_contacts_ship_and_edit);
             case!(sharing_scope_round_trip);
+            case!(statistics_count_each_case_once);
+            case!(statistics_are_the_regulators_alone);
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn tampering_is_detected() {
                 let (store, tamper) = super::$fresh().await;

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod casework;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod memorandum;
 pub mod model;
 pub mod records;
 pub mod reminders;
@@ -21,7 +22,9 @@ pub mod report;
 pub mod reporting;
 pub mod service;
 pub mod sharing;
+pub mod statistics;
 pub mod store;
+pub mod suppression;
 
 pub use store::{Store, StoreError, StoreResult};
 

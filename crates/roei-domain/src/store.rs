@@ -41,9 +41,12 @@ pub enum StoreError {
 /// Result of the store.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// The whole contract; the sharing part (覚書) is [`crate::sharing::SharingStore`].
+/// The whole contract; the sharing part (覚書) is [`crate::sharing::SharingStore`] and the
+/// statistics queries are [`crate::statistics::StatisticsStore`], which every store implements too.
 #[async_trait]
-pub trait Store: crate::sharing::SharingStore + Send + Sync {
+pub trait Store:
+    crate::sharing::SharingStore + crate::statistics::StatisticsStore + Send + Sync
+{
     /// Which backend this is (`sqlite`, `postgres`).
     fn backend(&self) -> &'static str;
 

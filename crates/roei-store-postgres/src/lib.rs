@@ -24,6 +24,7 @@
 
 pub mod scratch;
 mod sharing;
+mod statistics;
 
 use std::fmt::Display;
 use std::str::FromStr;

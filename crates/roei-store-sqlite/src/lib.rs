@@ -15,6 +15,7 @@
 //!   two workers — two stores on one file included — never hold the same message.
 
 mod sharing;
+mod statistics;
 
 use std::fmt::Display;
 use std::path::Path;

@@ -68,7 +68,7 @@ fn case_id(s: &str) -> ApiResult<CaseId> {
 
 /// A 200 JSON answer (wrapped for `?`-style handlers).
 #[allow(clippy::unnecessary_wraps)]
-fn ok<T: Serialize>(v: T) -> ApiResult<Response> {
+pub(crate) fn ok<T: Serialize>(v: T) -> ApiResult<Response> {
     Ok(Json(v).into_response())
 }
 
@@ -688,7 +688,7 @@ pub struct TodayQuery {
     today: Option<String>,
 }
 
-fn today_of(st: &AppState, q: Option<&str>) -> ApiResult<jiff::civil::Date> {
+pub(crate) fn today_of(st: &AppState, q: Option<&str>) -> ApiResult<jiff::civil::Date> {
     match q {
         None => Ok(jst_today(st.now())),
         Some(s) => roei_law::facts::parse_iso_date(s).map_err(|e| ApiError::invalid("today", e)),

@@ -11,6 +11,7 @@
 pub mod api;
 pub mod api_scan;
 pub mod api_sharing;
+pub mod api_statistics;
 pub mod error;
 pub mod extract;
 pub mod jobs;
@@ -123,7 +124,7 @@ impl AppState {
     tags(
         (name = "auth"), (name = "organisation"), (name = "reference"), (name = "cases"),
         (name = "reports"), (name = "casework"), (name = "regulator"), (name = "scan"),
-        (name = "sharing")
+        (name = "sharing"), (name = "statistics")
     )
 )]
 struct ApiDoc;
@@ -154,7 +155,8 @@ pub fn router(state: AppState) -> Router {
             "/api/v1",
             api::router()
                 .merge(api_scan::router())
-                .merge(api_sharing::router()),
+                .merge(api_sharing::router())
+                .merge(api_statistics::router()),
         )
         .split_for_parts();
     let openapi = Arc::new(openapi);

@@ -307,6 +307,12 @@ const TABLE: &[Entry] = &[
     // The originator decides; the requester does not.
     ("POST",   "/api/v1/consent-requests/{id}/decision",  Obj::Consent,   [401, 404, 404, 404, 404, 200, 403, 404]),
     ("POST",   "/api/v1/consent-requests/{id}/decision",  Obj::Missing,   [401, 404, 404, 404, 404, 404, 404, 404]),
+    // ---------------------------------------------------------------- statistics
+    // The regulator's alone (any role); the package without its fiscal year is a 422 for the
+    // regulator and the same 404 as anywhere for everyone else. The memorandum: both parties.
+    ("GET",    "/api/v1/statistics",           Obj::Root,       [401, 404, 404, 404, 404, 200, 200, 404]),
+    ("GET",    "/api/v1/statistics/package",   Obj::Root,       [401, 404, 404, 404, 404, 422, 422, 404]),
+    ("GET",    "/api/v1/memorandum",           Obj::Root,       [401, 404, 404, 404, 404, 200, 200, 200]),
 ];
 
 /// One cell of the matrix.

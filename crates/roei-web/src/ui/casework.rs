@@ -1285,7 +1285,7 @@ fn csv_cell(out: &mut String, value: &str) {
 }
 
 /// Appends a CSV record ending in CRLF.
-fn csv_row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
+pub(crate) fn csv_row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
             out.push(',');

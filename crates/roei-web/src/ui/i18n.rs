@@ -197,6 +197,7 @@ pub(crate) fn all_tables() -> &'static [&'static [(&'static str, &'static str, &
         super::casework::TEXT,
         super::scan::TEXT,
         super::sharing::TEXT,
+        super::statistics::TEXT,
     ]
 }
 

@@ -16,6 +16,7 @@ pub mod regulator;
 pub mod report;
 pub mod scan;
 pub mod sharing;
+pub mod statistics;
 
 use std::fmt::Write as _;
 
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(regulator::router())
         .merge(scan::router())
         .merge(sharing::router())
+        .merge(statistics::router())
 }
 
 const HTMX: &str = include_str!("../../assets/htmx-2.0.11.min.js");
