@@ -156,7 +156,7 @@ pub struct Rendered {
     pub kind: DocumentKind,
     /// The PDF, or the UTF-8 text of the e-mail.
     pub bytes: Vec<u8>,
-    /// Characters no font could show, printed as 〓 (in order of first appearance).
+    /// Characters no font could show, printed as 〓 (each once, by code point).
     pub missing_glyphs: Vec<char>,
 }
 
@@ -281,6 +281,7 @@ fn pdf<T: Serialize>(
     let mut data = serde_json::to_value(view).map_err(|e| DocsError::Typeset(e.to_string()))?;
     let mut missing = Vec::new();
     sanitize(&mut data, &mut missing);
+    missing.sort_unstable();
     let world = world::DocWorld::new(template, data.to_string().into_bytes(), doc.issued_on);
     let document: PagedDocument = typst::compile(&world)
         .output

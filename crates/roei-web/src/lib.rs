@@ -9,6 +9,7 @@
 //! * background jobs: deadline reminders into the outbox and its delivery ([`jobs`]).
 
 pub mod api;
+pub mod api_documents;
 pub mod error;
 pub mod extract;
 pub mod jobs;

@@ -201,6 +201,7 @@ pub(crate) fn all_tables() -> &'static [&'static [(&'static str, &'static str, &
         super::report::TEXT,
         super::regulator::TEXT,
         super::casework::TEXT,
+        super::documents::TEXT,
     ]
 }
 
