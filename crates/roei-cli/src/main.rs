@@ -14,6 +14,7 @@ use roei_law::{Facts, Lang};
 pub use roei_cli::BadInput;
 
 mod commands;
+mod render;
 mod scan;
 mod server;
 
@@ -80,6 +81,9 @@ enum Command {
     },
     /// Copy the SQLite database consistently while the server runs (VACUUM INTO).
     Backup(server::BackupArgs),
+    /// Render a document from a case file: the report PDF (別記様式第一), the notice to
+    /// individuals (PDF letter or plain-text e-mail), the entruster notice, the announcement.
+    Render(render::RenderArgs),
 }
 
 const SERVE_ABOUT: &str = "Run the web server (JSON API under /api/v1, the login page, /healthz, \
@@ -166,6 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Admin { command } => server::admin(command),
         Command::Audit { command } => server::audit(command),
         Command::Backup(args) => server::backup(&args),
+        Command::Render(args) => render::render(&args),
     }
 }
 

@@ -59,6 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(board))
         .routes(routes!(inbox))
         .routes(routes!(outbox))
+        .merge(crate::api_documents::router())
 }
 
 fn case_id(s: &str) -> ApiResult<CaseId> {

@@ -9,6 +9,7 @@
 //! * background jobs: deadline reminders into the outbox and its delivery ([`jobs`]).
 
 pub mod api;
+pub mod api_documents;
 pub mod api_scan;
 pub mod api_sharing;
 pub mod api_statistics;

@@ -258,6 +258,18 @@ const TABLE: &[Entry] = &[
     ("POST",   "/api/v1/cases/{case_id}/messages", Obj::DraftOnly, [401, 409, 409, 403, 404, 404, 404, 404]),
     ("POST",   "/api/v1/cases/{case_id}/messages", Obj::CaseB,     [401, 404, 404, 404, 409, 404, 404, 404]),
     ("POST",   "/api/v1/cases/{case_id}/messages", Obj::Missing,   [401, 404, 404, 404, 404, 404, 404, 404]),
+    // ---------------------------------------------------------------- documents (roei-docs)
+    // A submission's PDF: whoever may read the submissions (the operator, the regulator it
+    // was sent to); 404 where there is no submission 1.
+    ("GET",    "/api/v1/cases/{case_id}/report/submissions/{seq}/pdf", Obj::Submitted, [401, 200, 200, 200, 404, 200, 200, 404]),
+    ("GET",    "/api/v1/cases/{case_id}/report/submissions/{seq}/pdf", Obj::DraftOnly, [401, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET",    "/api/v1/cases/{case_id}/report/submissions/{seq}/pdf", Obj::CaseB,     [401, 404, 404, 404, 404, 404, 404, 404]),
+    ("GET",    "/api/v1/cases/{case_id}/report/submissions/{seq}/pdf", Obj::Missing,   [401, 404, 404, 404, 404, 404, 404, 404]),
+    // Documents from the draft ({kind} = notice): the operator's users only, like the draft.
+    ("GET",    "/api/v1/cases/{case_id}/documents/{kind}", Obj::Submitted, [401, 200, 200, 200, 404, 404, 404, 404]),
+    ("GET",    "/api/v1/cases/{case_id}/documents/{kind}", Obj::DraftOnly, [401, 200, 200, 200, 404, 404, 404, 404]),
+    ("GET",    "/api/v1/cases/{case_id}/documents/{kind}", Obj::CaseB,     [401, 404, 404, 404, 200, 404, 404, 404]),
+    ("GET",    "/api/v1/cases/{case_id}/documents/{kind}", Obj::Missing,   [401, 404, 404, 404, 404, 404, 404, 404]),
     // ---------------------------------------------------------------- regulator
     ("GET",    "/api/v1/cases/{case_id}/regulator-actions", Obj::Submitted, [401, 200, 200, 200, 404, 200, 200, 404]),
     ("GET",    "/api/v1/cases/{case_id}/regulator-actions", Obj::DraftOnly, [401, 200, 200, 200, 404, 404, 404, 404]),
@@ -333,6 +345,8 @@ impl Row {
             .replace("{case_id}", self.obj.placeholder())
             .replace("{id}", self.obj.placeholder())
             .replace("{code}", self.obj.placeholder())
+            .replace("{seq}", "1")
+            .replace("{kind}", "notice")
     }
 
     fn is_logout(&self) -> bool {
@@ -703,6 +717,8 @@ impl Run<'_> {
             .replace("{case_id}", &value)
             .replace("{id}", &value)
             .replace("{code}", &value)
+            .replace("{seq}", "1")
+            .replace("{kind}", "notice")
     }
 
     async fn run_row(&mut self, row: Row) -> Record {

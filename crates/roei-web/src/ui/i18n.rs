@@ -198,6 +198,7 @@ pub(crate) fn all_tables() -> &'static [&'static [(&'static str, &'static str, &
         super::scan::TEXT,
         super::sharing::TEXT,
         super::statistics::TEXT,
+        super::documents::TEXT,
     ]
 }
 

@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod cases;
 pub mod casework;
+pub mod documents;
 pub mod forms;
 pub mod i18n;
 pub mod regulator;
