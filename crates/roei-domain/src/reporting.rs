@@ -358,6 +358,28 @@ pub async fn submissions(
     Ok(out)
 }
 
+/// One submitted version (`seq`) of a case with the regime of the organisation that submitted
+/// it — what a printed report needs to name 規則7条 or 規則43条 — for the same readers as
+/// [`submissions`].
+pub async fn submission_for_print(
+    store: &dyn Store,
+    actor: &Actor,
+    case_id: CaseId,
+    seq: i64,
+) -> Result<(Submission, roei_law::Regime), DomainError> {
+    let sub = visible_submissions(store, actor, case_id)
+        .await?
+        .into_iter()
+        .find(|s| s.seq == seq)
+        .ok_or(DomainError::NotFound)?;
+    let regime = store
+        .organisation(sub.org_id)
+        .await?
+        .and_then(|o| o.regime)
+        .unwrap_or_default();
+    Ok((sub, regime))
+}
+
 /// The submissions the actor may see: all of its own case's, or those sent to its regulator.
 /// `NotFound` when there are none to see (a regulator never learns of drafts).
 pub(crate) async fn visible_submissions(

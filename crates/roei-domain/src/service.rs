@@ -2,7 +2,7 @@
 //! with its audit event.
 
 use jiff::Timestamp;
-use roei_law::Facts;
+use roei_law::{DataItem, Facts};
 
 use crate::DomainError;
 use crate::audit::AuditDraft;
@@ -21,9 +21,16 @@ pub struct Actor {
 
 /// Today's date in Japan (JST, UTC+9, no daylight saving), the calendar the deadlines count on.
 pub fn jst_today(now: Timestamp) -> jiff::civil::Date {
-    now.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
-        .date()
+    now.to_zoned(JST).date()
 }
+
+/// The first moment of `date` in Japan (00:00 JST); `None` past jiff's range.
+pub fn jst_start_of(date: jiff::civil::Date) -> Option<Timestamp> {
+    date.to_zoned(JST).ok().map(|z| z.timestamp())
+}
+
+/// Japan's time zone: UTC+9, no daylight saving.
+const JST: jiff::tz::TimeZone = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
 
 impl Actor {
     /// An operator's user (any role): reads its own cases. Others get `NotFound`, so they learn
@@ -129,6 +136,35 @@ pub async fn open_case(
     );
     store.create_case(&case, &record, &audit).await?;
     Ok((case, record))
+}
+
+/// The facts with a leak-scope scan (`roei scan`) applied: the scan's data items are added to
+/// the case's, and 本人の数 becomes the larger of the two (the number counts the maximum possible
+/// while it is not fixed, law.md §2 item 4).
+pub fn facts_with_scan(facts: &Facts, items: &[DataItem], persons: u64) -> Facts {
+    let mut facts = facts.clone();
+    for item in items {
+        if !facts.data_items.contains(item) {
+            facts.data_items.push(*item);
+        }
+    }
+    facts.persons = Some(facts.persons.unwrap_or(0).max(persons));
+    facts
+}
+
+/// Applies a scan's result to an operator's case and assesses it again ([`update_facts`]).
+pub async fn apply_scan(
+    store: &dyn Store,
+    actor: &Actor,
+    case_id: CaseId,
+    expected_version: i64,
+    items: &[DataItem],
+    persons: u64,
+    now: Timestamp,
+) -> Result<(IncidentCase, DeterminationRecord), DomainError> {
+    let case = operator_case(store, actor, case_id).await?;
+    let facts = facts_with_scan(&case.facts, items, persons);
+    update_facts(store, actor, case_id, expected_version, facts, now).await
 }
 
 /// Changes a case's facts: re-assesses and appends the new determination (history kept).

@@ -89,6 +89,10 @@ macro_rules! codes {
             pub const ALL: &'static [$name] = &[$($name::$variant,)*];
             /// The contract's code string.
             pub fn code(self) -> &'static str { match self { $($name::$variant => $code,)* } }
+            /// The value whose contract code is `code`, if any.
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
             /// Japanese label.
             pub fn ja(self) -> &'static str { match self { $($name::$variant => $ja,)* } }
             /// English label.

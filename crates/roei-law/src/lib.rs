@@ -14,6 +14,7 @@ pub mod derive;
 pub mod determination;
 pub mod facts;
 pub mod interview;
+pub mod prefectures;
 pub mod provisions;
 pub mod rulesets;
 pub mod text;

@@ -112,19 +112,7 @@ async fn submission_pdf(
     Path((id, seq)): Path<(String, i64)>,
 ) -> ApiResult<Response> {
     let id = case_id(&id)?;
-    let subs = reporting::submissions(&*st.store, &a.actor, id).await?;
-    let sub = subs
-        .into_iter()
-        .map(|v| v.submission)
-        .find(|s| s.seq == seq)
-        .ok_or_else(ApiError::not_found)?;
-    let regime = st
-        .store
-        .organisation(sub.org_id)
-        .await
-        .map_err(roei_domain::DomainError::from)?
-        .and_then(|o| o.regime)
-        .unwrap_or_default();
+    let (sub, regime) = reporting::submission_for_print(&*st.store, &a.actor, id, seq).await?;
     let doc = CaseDocument {
         document_id: Some(format!("{}-{}", sub.id, sub.seq)),
         issued_on: jst_today(sub.submitted_at),

@@ -272,6 +272,25 @@ async fn case_page_scans_uploads_and_applies_the_facts(backend: Backend) {
         api.get(&format!("/api/v1/cases/{id}")).await.body["case"]["facts"]["persons"],
         3
     );
+    // A garbled version is refused by name (it used to fall back to the current version, which
+    // would have overwritten a concurrent change), and changes nothing.
+    let r = http
+        .post(format!("{base}/cases/{id}/scan/apply"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("expected_version", "two"),
+            ("data_items", "name"),
+            ("persons", "9"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("expected_version"));
+    assert_eq!(
+        api.get(&format!("/api/v1/cases/{id}")).await.body["case"]["facts"]["persons"],
+        3
+    );
     // Another operator's case is not found.
     let other = browser();
     html_login(&other, &base, "admin@b.example").await;

@@ -604,8 +604,8 @@ fn parse_facts(
             Question::KeyCompromised => f.key_compromised = yes(raw),
             Question::DataItems => {
                 for code in &form.data_items {
-                    match DataItem::ALL.iter().find(|i| i.code() == code) {
-                        Some(i) if !f.data_items.contains(i) => f.data_items.push(*i),
+                    match DataItem::from_code(code) {
+                        Some(i) if !f.data_items.contains(&i) => f.data_items.push(i),
                         Some(_) => {}
                         None => errors.add("data_items", c.s("error.choice")),
                     }
@@ -615,8 +615,8 @@ fn parse_facts(
             Question::OrdinanceSensitive => f.ordinance_sensitive = yes(raw),
             Question::FinancialDamageRisk => f.financial_damage_risk = tri(raw),
             Question::Cause | Question::Persons if raw.is_empty() => {}
-            Question::Cause => match Cause::ALL.iter().find(|x| x.code() == raw) {
-                Some(x) => f.cause = Some(*x),
+            Question::Cause => match Cause::from_code(raw) {
+                Some(x) => f.cause = Some(x),
                 None => errors.add("cause", c.s("error.choice")),
             },
             Question::Malicious => f.malicious = tri(raw),

@@ -279,7 +279,9 @@ async fn scan_post(
             .map(|i| i.code())
             .collect::<Vec<_>>()
             .join(","),
-        persons_after: case.facts.persons.unwrap_or(0).max(report.persons),
+        persons_after: service::facts_with_scan(&case.facts, &report.items, report.persons)
+            .persons
+            .unwrap_or(0),
     });
     render(StatusCode::OK, &view)
 }
@@ -308,30 +310,40 @@ async fn apply_post(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let mut facts = case.facts.clone();
+    let mut items = Vec::new();
     for code in form
         .data_items
         .split(',')
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        let Some(item) = DataItem::ALL.iter().find(|i| i.code() == code) else {
+        let Some(item) = DataItem::from_code(code) else {
             let mut view = page_for(&page, &st, &case);
             view.error = Some(format!("data_items: unknown item code \"{code}\""));
             return render(StatusCode::UNPROCESSABLE_ENTITY, &view);
         };
-        if !facts.data_items.contains(item) {
-            facts.data_items.push(*item);
-        }
+        items.push(item);
     }
     let Ok(persons) = form.persons.trim().parse::<u64>() else {
         let mut view = page_for(&page, &st, &case);
         view.error = Some("persons: not a whole number".to_owned());
         return render(StatusCode::UNPROCESSABLE_ENTITY, &view);
     };
-    facts.persons = Some(facts.persons.unwrap_or(0).max(persons));
-    let version = form.expected_version.parse().unwrap_or(case.version);
-    match service::update_facts(&*st.store, &page.actor, case.id, version, facts, st.now()).await {
+    let Ok(version) = form.expected_version.trim().parse::<i64>() else {
+        let mut view = page_for(&page, &st, &case);
+        view.error = Some("expected_version: not a whole number".to_owned());
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &view);
+    };
+    let applied = service::apply_scan(
+        &*st.store,
+        &page.actor,
+        case.id,
+        version,
+        &items,
+        persons,
+        st.now(),
+    );
+    match applied.await {
         Ok(_) => redirect(&format!("/cases/{}", case.id)),
         Err(e) => page.fail(&e),
     }

@@ -801,11 +801,8 @@ fn expiry_of(s: &str) -> Result<Option<Timestamp>, DomainError> {
         .map_err(|e| DomainError::invalid("scope.expires_at", e))?;
     d.tomorrow()
         .ok()
-        .and_then(|t| {
-            t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
-                .ok()
-        })
-        .map(|z| Some(z.timestamp()))
+        .and_then(roei_domain::service::jst_start_of)
+        .map(Some)
         .ok_or_else(|| DomainError::invalid("scope.expires_at", "out of range"))
 }
 
