@@ -381,6 +381,7 @@ static DICT: LazyLock<Dict> = LazyLock::new(|| {
     let labels = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(&pats)
         .expect("label automaton");
     Dict {

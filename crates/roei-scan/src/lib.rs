@@ -111,7 +111,7 @@ impl Scan {
     }
 
     /// Distinct identifiers held (the scan's memory grows with this).
-    pub fn identifiers(&self) -> usize {
+    pub fn identifiers(&mut self) -> usize {
         self.out.tally.linker.identifiers()
     }
 

@@ -39,9 +39,12 @@ fn fold(c: char, prev_digit: bool) -> char {
 /// Removes every white-space character (half- and full-width) after normalizing: the name key
 /// of the linkage rule.
 pub fn name_key(text: &str, out: &mut String) {
-    for c in normalize(text).chars() {
-        if !c.is_whitespace() {
-            out.push(c);
+    let mut prev_digit = false;
+    for c in text.chars() {
+        let n = fold(c, prev_digit);
+        prev_digit = n.is_ascii_digit();
+        if !n.is_whitespace() {
+            out.push(n);
         }
     }
 }

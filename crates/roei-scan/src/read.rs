@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use memchr::{memchr, memchr_iter, memrchr};
+use memchr::{memchr, memrchr};
 use rayon::prelude::*;
 
 use crate::dict::{Kind, header_kind};
@@ -478,6 +478,8 @@ struct Lines {
     rec: Record,
     cell: String,
     bom_done: bool,
+    /// The block being read holds a quote somewhere.
+    quotes: bool,
     max: usize,
     /// Line numbers are known (one pass from the start), else errors name byte offsets.
     numbered: bool,
@@ -496,6 +498,7 @@ impl Lines {
             rec: Record::new(),
             cell: String::new(),
             bom_done: false,
+            quotes: true,
         }
     }
 
@@ -517,8 +520,20 @@ impl Lines {
     }
 
     fn records(&mut self, buf: &[u8], eof: bool, offset: u64, leaf: &mut Leaf) -> usize {
+        // UTF-8 is checked once for the block (SIMD), not line by line: the lines of the
+        // valid prefix are cut from it as text.
+        let valid: &str = match self.enc {
+            Enc::Utf8 { .. } => match simdutf8::compat::from_utf8(buf) {
+                Ok(s) => s,
+                Err(e) => std::str::from_utf8(&buf[..e.valid_up_to()]).unwrap_or(""),
+            },
+            Enc::Sjis { .. } => "",
+        };
+        let text_of = |s: usize, e: usize| valid.get(s..e);
         let mut start = 0;
         let csv = matches!(self.fmt, Format::Csv(_));
+        // One SIMD search for quotes in the whole block; without any, no line needs a look.
+        self.quotes = csv && memchr(b'"', buf).is_some();
         let mut in_quotes = false;
         let mut lines_in_rec = 0u64;
         let mut scan_from = 0;
@@ -526,13 +541,18 @@ impl Lines {
             let Some(nl) = memchr(b'\n', &buf[scan_from..]).map(|n| n + scan_from) else {
                 if eof {
                     self.line += lines_in_rec + 1;
-                    self.one(&buf[start..], offset + start as u64, leaf);
+                    self.one(
+                        &buf[start..],
+                        text_of(start, buf.len()),
+                        offset + start as u64,
+                        leaf,
+                    );
                     return buf.len();
                 }
                 return start;
             };
             lines_in_rec += 1;
-            if csv {
+            if self.quotes {
                 let line = &buf[scan_from..nl];
                 if in_quotes || memchr(b'"', line).is_some() {
                     in_quotes = quote_state(line, in_quotes, self.delim());
@@ -540,7 +560,12 @@ impl Lines {
                         scan_from = nl + 1;
                         if scan_from >= buf.len() && eof {
                             self.line += lines_in_rec;
-                            self.one(&buf[start..], offset + start as u64, leaf);
+                            self.one(
+                                &buf[start..],
+                                text_of(start, buf.len()),
+                                offset + start as u64,
+                                leaf,
+                            );
                             return buf.len();
                         }
                         continue;
@@ -549,7 +574,12 @@ impl Lines {
             }
             self.line += lines_in_rec;
             lines_in_rec = 0;
-            self.one(&buf[start..nl], offset + start as u64, leaf);
+            self.one(
+                &buf[start..nl],
+                text_of(start, nl),
+                offset + start as u64,
+                leaf,
+            );
             start = nl + 1;
             scan_from = start;
         }
@@ -572,7 +602,8 @@ impl Lines {
         }
     }
 
-    fn one(&mut self, raw: &[u8], at: u64, leaf: &mut Leaf) {
+    /// `checked`: the same bytes, already known to be UTF-8.
+    fn one(&mut self, raw: &[u8], checked: Option<&str>, at: u64, leaf: &mut Leaf) {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         if raw.len() > self.max {
             leaf.problem(format!(
@@ -582,7 +613,11 @@ impl Lines {
             ));
             return;
         }
-        let Some(text) = decode(raw, self.enc) else {
+        let text = match checked {
+            Some(t) => Some(Cow::Borrowed(t.strip_suffix('\r').unwrap_or(t))),
+            None => decode(raw, self.enc),
+        };
+        let Some(text) = text else {
             let what = match self.enc {
                 Enc::Utf8 { fallback: false } => "invalid UTF-8",
                 Enc::Sjis { fallback: false } => "invalid Shift_JIS",
@@ -591,7 +626,7 @@ impl Lines {
             leaf.problem(format!("{}: {what}: skipped", self.place(at)));
             return;
         };
-        if text.trim().is_empty() {
+        if crate::record::trim(&text).is_empty() {
             return;
         }
         match self.fmt {
@@ -613,7 +648,9 @@ impl Lines {
                 if !self.header_done {
                     self.header_done = true;
                     let mut cells = Vec::new();
-                    for_each_cell(&text, d, &mut self.cell, |_, c| cells.push(c.to_owned()));
+                    for_each_cell(&text, d, true, &mut self.cell, |_, c| {
+                        cells.push(c.to_owned());
+                    });
                     if let Some(kinds) = header_kinds(&cells) {
                         self.header = Some(kinds);
                         return;
@@ -621,7 +658,8 @@ impl Lines {
                 }
                 let header = self.header.as_deref();
                 let rec = &mut self.rec;
-                for_each_cell(&text, d, &mut self.cell, |i, c| {
+                let quotes = self.quotes;
+                for_each_cell(&text, d, quotes, &mut self.cell, |i, c| {
                     rec.field(header.and_then(|h| h.get(i).copied().flatten()), c);
                 });
                 rec.finish(&mut leaf.tally);
@@ -654,15 +692,25 @@ fn quote_state(line: &[u8], mut in_quotes: bool, delim: u8) -> bool {
 }
 
 /// Splits a CSV record into cells (RFC 4180 quoting); `scratch` holds unescaped quoted cells.
-fn for_each_cell(text: &str, delim: u8, scratch: &mut String, mut f: impl FnMut(usize, &str)) {
-    if memchr(b'"', text.as_bytes()).is_none() {
+/// `quotes`: the text may hold a quote (else it is not searched for one).
+fn for_each_cell(
+    text: &str,
+    delim: u8,
+    quotes: bool,
+    scratch: &mut String,
+    mut f: impl FnMut(usize, &str),
+) {
+    if !quotes || memchr(b'"', text.as_bytes()).is_none() {
+        // Cells are short: a plain loop beats a SIMD search restarted for each one.
         let b = text.as_bytes();
         let mut start = 0;
         let mut col = 0;
-        for at in memchr_iter(delim, b) {
-            f(col, &text[start..at]);
-            col += 1;
-            start = at + 1;
+        for (at, c) in b.iter().enumerate() {
+            if *c == delim {
+                f(col, &text[start..at]);
+                col += 1;
+                start = at + 1;
+            }
         }
         f(col, &text[start..]);
         return;
@@ -834,9 +882,14 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
         .map(|k| body_start + k * chunk)
         .take_while(|s| *s < size)
         .collect();
+    // A few tallies per worker, not one per chunk: merging is per distinct identifier.
+    let per_part = starts
+        .len()
+        .div_ceil(2 * rayon::current_num_threads())
+        .max(1);
     let out = starts
         .par_iter()
-        // One tally per worker, not per chunk: merging is per distinct identifier.
+        .with_min_len(per_part)
         .fold(
             || Leaf::new(name.to_owned()),
             |mut leaf, &s| {
@@ -1022,7 +1075,7 @@ mod tests {
         );
         let mut s = String::new();
         let mut v = Vec::new();
-        for_each_cell("a,\"b,\"\"c\"\"\",d", b',', &mut s, |i, c| {
+        for_each_cell("a,\"b,\"\"c\"\"\",d", b',', true, &mut s, |i, c| {
             v.push((i, c.to_owned()));
         });
         assert_eq!(

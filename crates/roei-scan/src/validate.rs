@@ -108,48 +108,73 @@ pub fn is_jp_phone(digits: &[u8]) -> bool {
 /// Digits of a phone value: the ASCII digits of `text` with a leading `+81` (or `81` after `+`)
 /// turned into `0`.
 pub fn phone_digits(text: &str, out: &mut Vec<u8>) {
-    let t = text.trim_start();
-    let (intl, rest) = match t.strip_prefix("+81") {
+    let t = text.trim_start().as_bytes();
+    let (intl, rest) = match t.strip_prefix(b"+81") {
         Some(r) => (true, r),
         None => (false, t),
     };
+    out.reserve(rest.len() + 1);
     if intl {
         out.push(b'0');
     }
-    let mut first = true;
-    for b in rest.bytes().filter(u8::is_ascii_digit) {
-        // "+81 (0)3-…": the trunk 0 in brackets is not dialled twice.
-        if intl && first && b == b'0' {
+    let mut first = intl;
+    for &b in rest {
+        if b.is_ascii_digit() {
+            // "+81 (0)3-…": the trunk 0 in brackets is not dialled twice.
+            if !(first && b == b'0') {
+                out.push(b);
+            }
             first = false;
-            continue;
         }
-        first = false;
-        out.push(b);
     }
 }
 
 /// An e-mail address: `local@domain.tld`, ASCII, with a dot in the domain.
 pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
+    let b = s.as_bytes();
+    let Some(at) = b.iter().position(|c| *c == b'@') else {
         return false;
     };
+    let (local, domain) = (&b[..at], &b[at + 1..]);
     !local.is_empty()
         && local.len() <= 64
         && domain.len() >= 3
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && local.bytes().all(is_local_byte)
-        && domain.bytes().all(is_domain_byte)
+        && domain[0] != b'.'
+        && domain[domain.len() - 1] != b'.'
+        && domain.contains(&b'.')
+        && local.iter().all(|c| is_local_byte(*c))
+        && domain.iter().all(|c| is_domain_byte(*c))
 }
 
+/// Bytes allowed in an e-mail's local part (1) and domain (2).
+const EMAIL_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        #[allow(clippy::cast_possible_truncation)] // c < 256
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() {
+            t[c] = 3;
+        }
+        c += 1;
+    }
+    t[b'.' as usize] = 3;
+    t[b'-' as usize] = 3;
+    let local = b"_%+!#&'*/=?^`{|}~";
+    let mut i = 0;
+    while i < local.len() {
+        t[local[i] as usize] |= 1;
+        i += 1;
+    }
+    t
+};
+
 pub(crate) fn is_local_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"._%+-!#&'*/=?^`{|}~".contains(&b)
+    EMAIL_BYTES[b as usize] & 1 != 0
 }
 
 pub(crate) fn is_domain_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
+    EMAIL_BYTES[b as usize] & 2 != 0
 }
 
 const ERAS: &[(&str, char, i32)] = &[
@@ -179,14 +204,26 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<u32> {
 
 /// Reads a number of at most `max` digits at the front of `s`.
 fn number(s: &str, max: usize) -> Option<(u32, &str)> {
-    let n = s.bytes().take_while(u8::is_ascii_digit).count();
-    if n == 0 || n > max {
-        return None;
+    let mut v = 0u32;
+    let mut n = 0;
+    for &b in s.as_bytes() {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        n += 1;
+        if n > max {
+            return None;
+        }
+        v = v * 10 + u32::from(b - b'0');
     }
-    Some((s[..n].parse().ok()?, &s[n..]))
+    (n > 0).then(|| (v, &s[n..]))
 }
 
 fn sep(s: &str) -> Option<&str> {
+    // The usual ASCII separator first.
+    if let Some(b'-' | b'/' | b'.') = s.as_bytes().first() {
+        return Some(s[1..].trim_start());
+    }
     let s = s.trim_start();
     for p in ["年", "月", "-", "/", "."] {
         if let Some(r) = s.strip_prefix(p) {
@@ -202,7 +239,8 @@ fn sep(s: &str) -> Option<&str> {
 #[allow(clippy::many_single_char_names)]
 pub fn parse_date(text: &str) -> Option<u32> {
     let t = text.trim();
-    for (name, letter, start) in ERAS {
+    let era = t.as_bytes().first().is_some_and(|b| !b.is_ascii_digit());
+    for (name, letter, start) in ERAS.iter().take_while(|_| era) {
         let rest = t
             .strip_prefix(name)
             .or_else(|| t.strip_prefix(*letter))
