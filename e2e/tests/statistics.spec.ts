@@ -1,7 +1,8 @@
 // The regulator's statistics: the page shows a chart (SVG with a title and a description)
 // beside each table, filters by fiscal year and exports CSV; the police package hides the
-// small counts the page shows; the settings page shows the memorandum's term; the police and
-// operators never see the statistics.
+// small counts the page shows and is published to the NPA under a designated scope (the NPA
+// sees the hidden cells, the prefectural police nothing); the settings page shows the
+// memorandum's term; the police and operators never see the statistics.
 import { test, expect } from '@playwright/test';
 import { login, session, shot, expectAllLabelled } from './helpers';
 
@@ -11,7 +12,7 @@ function fiscalYear(d = new Date()): number {
   return jst.getUTCMonth() >= 3 ? jst.getUTCFullYear() : jst.getUTCFullYear() - 1;
 }
 
-test('statistics page shows charts and the police package hides small cells', async ({ page }) => {
+test('statistics page shows charts and the police package hides small cells', async ({ page, browser }) => {
   await login(page, 'officer@ppc.example');
   await page.getByRole('link', { name: '統計', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: '漏えい等報告の統計' })).toBeVisible();
@@ -79,6 +80,36 @@ test('statistics page shows charts and the police package hides small cells', as
   const cells: (number | null)[] = pkg.tables.flatMap((t: any) => t.cells.flat());
   expect(cells).toContain(null);
   expect(cells.filter((v) => v !== null && v > 0 && v < 5)).toEqual([]);
+
+  // Published to the NPA under a designated scope: the shared item shows the hidden cells.
+  const publish = page.locator('#publish-form');
+  await expect(publish).toBeVisible();
+  await expectAllLabelled(page);
+  await publish.getByLabel('警察庁サイバー警察局').check();
+  await publish.getByLabel('TLP').selectOption('AMBER');
+  await publish.getByRole('button', { name: '警察へ共有する' }).click();
+  await expect(page).toHaveURL(/\/sharing\/items\//);
+  const itemPath = new URL(page.url()).pathname;
+  await expect(page.locator('#scope-item [data-tlp]')).toHaveText('TLP:AMBER');
+  await expect(page.locator('#scope-item .recipients')).toHaveText('警察庁サイバー警察局');
+  const shared = page.locator('#item-package #table-cause_by_persons');
+  await expect(shared.getByRole('row', { name: /^盗難/ }).locator('td').last()).toHaveText('x');
+  await shot(page, 'statistics-package-shared');
+
+  // The NPA reads it with the same hidden cells; the prefectural police never see it.
+  const npa = await session(browser, 'liaison@npa.example');
+  await npa.page.goto(itemPath);
+  const seen = npa.page.locator('#item-package #table-cause_by_persons');
+  await expect(seen.getByRole('row', { name: /^盗難/ }).locator('td').last()).toHaveText('x');
+  const visible = await npa.page.locator('#item-package td:not(.hidden-cell)').allTextContents();
+  for (const t of visible) {
+    const n = Number(t.replace(/,/g, ''));
+    expect(n === 0 || n >= 5, `a published count of ${t}`).toBeTruthy();
+  }
+  await npa.context.close();
+  const osaka = await session(browser, 'liaison@osaka-police.example');
+  expect((await osaka.page.goto(itemPath))?.status()).toBe(404);
+  await osaka.context.close();
 });
 
 test('the settings page shows the memorandum term and its next objection deadline', async ({ page }) => {

@@ -21,9 +21,11 @@ use jiff::civil::{Date, date};
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
-use crate::model::OrgId;
+use crate::audit::AuditDraft;
+use crate::model::{OrgId, OrgKind};
 use crate::report::{CURRENT_FORM_VERSION, FormOptions, ReportStage};
 use crate::service::{Actor, jst_today};
+use crate::sharing::{self, ItemKind, SharedItem, SharingScope};
 use crate::store::{Store, StoreResult};
 use crate::suppression::{CountTable, Mask, suppress};
 
@@ -790,6 +792,124 @@ pub async fn police_package(
     check_threshold(threshold)?;
     let stats = statistics(store, actor, Some(fiscal_year)).await?;
     package_of(&stats, &actor.org.name, threshold, now)
+}
+
+/// How the regulator read the police package (the audit event names it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageRead {
+    /// The package page.
+    Page,
+    /// The JSON download.
+    Json,
+    /// The CSV download.
+    Csv,
+    /// `GET /api/v1/statistics/package`.
+    Api,
+}
+
+impl PackageRead {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackageRead::Page => "page",
+            PackageRead::Json => "json",
+            PackageRead::Csv => "csv",
+            PackageRead::Api => "api",
+        }
+    }
+}
+
+/// [`police_package`], with the reading recorded in the audit log (`statistics.package.read`:
+/// the year, the threshold, how it was read and how many numbers were hidden). The pages, the
+/// downloads and the API read the package through this.
+pub async fn read_package(
+    store: &dyn Store,
+    actor: &Actor,
+    fiscal_year: Option<FiscalYear>,
+    threshold: u64,
+    via: PackageRead,
+    now: Timestamp,
+) -> Result<StatisticsPackage, DomainError> {
+    let package = police_package(store, actor, fiscal_year, threshold, now).await?;
+    store
+        .append_audit(&AuditDraft::new(
+            now,
+            Some(actor.user.id),
+            Some(actor.org.id),
+            "statistics.package.read",
+            format!("statistics_package:{}", package.fiscal_year),
+            &serde_json::json!({
+                "via": via.as_str(),
+                "fiscal_year": package.fiscal_year,
+                "threshold": package.threshold,
+                "hidden": package.tables.iter().map(|t| t.hidden).sum::<usize>(),
+            }),
+        ))
+        .await?;
+    Ok(package)
+}
+
+/// The title a published package gets unless one is given.
+pub fn default_package_title(fiscal_year: FiscalYear) -> String {
+    format!("漏えい等報告の統計パッケージ（{}）", fiscal_year.label_ja())
+}
+
+/// Publishes the police package of `fiscal_year` with `threshold` to the police
+/// (覚書4条(2)ロ(イ)): a shared item of kind `statistics_package` whose body is the package as
+/// [`police_package`] makes it (the hidden cells `null`, never the counts behind them), under
+/// the designated `scope` (覚書5条). Only a regulator's members and admins publish
+/// (`Forbidden` for anyone else); a bad year, threshold, title or scope is `Invalid` and
+/// nothing is stored. The share is audited (`shared_item.share`) with the item.
+pub async fn publish_package(
+    store: &dyn Store,
+    actor: &Actor,
+    fiscal_year: Option<FiscalYear>,
+    threshold: u64,
+    title: Option<&str>,
+    scope: SharingScope,
+    now: Timestamp,
+) -> Result<SharedItem, DomainError> {
+    if actor.org.kind != OrgKind::Regulator {
+        return Err(DomainError::Forbidden(
+            "only the regulator publishes the statistics package".into(),
+        ));
+    }
+    if !actor.user.role.can_write() {
+        return Err(DomainError::Forbidden(
+            "viewers cannot publish the statistics package".into(),
+        ));
+    }
+    let package = police_package(store, actor, fiscal_year, threshold, now).await?;
+    for (i, r) in scope.recipients.iter().enumerate() {
+        // Unknown organisations, operators and the regulator itself are refused by the share.
+        if let Some(o) = store.organisation(*r).await?
+            && o.kind == OrgKind::Regulator
+            && o.id != actor.org.id
+        {
+            return Err(DomainError::invalid(
+                format!("scope.recipients[{i}]"),
+                format!(
+                    "{} is not a police organisation: the package goes to the police",
+                    o.name
+                ),
+            ));
+        }
+    }
+    let title = match title.map(str::trim) {
+        None | Some("") => default_package_title(package.fiscal_year),
+        Some(t) => t.to_owned(),
+    };
+    let body = serde_json::to_value(&package)
+        .map_err(|e| DomainError::Storage(format!("encoding the package: {e}")))?;
+    sharing::share_item(
+        store,
+        actor,
+        ItemKind::StatisticsPackage,
+        &title,
+        body,
+        scope,
+        now,
+    )
+    .await
 }
 
 #[cfg(test)]

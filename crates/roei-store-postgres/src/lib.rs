@@ -181,6 +181,36 @@ impl PgStore {
 
 /// Appends `draft` to the chain inside `conn`'s transaction: takes the audit lock (held until
 /// the transaction ends), seals the event on the last one and inserts it.
+/// Adds an outbox message in `conn`'s transaction unless one with its `dedupe_key` exists;
+/// returns whether it was added. Of concurrent inserts of one dedupe key, the later ones wait
+/// for the first to commit and then insert nothing.
+pub(crate) async fn insert_outbox(conn: &mut PgConnection, m: &OutboxMessage) -> StoreResult<bool> {
+    let done = sqlx::query(concat!(
+        "INSERT INTO outbox (",
+        outbox_cols!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ",
+        "ON CONFLICT (dedupe_key) DO NOTHING"
+    ))
+    .bind(m.id)
+    .bind(&m.dedupe_key)
+    .bind(&m.kind)
+    .bind(m.org_id.map(|o| o.0))
+    .bind(m.case_id.map(|c| c.0))
+    .bind(&m.recipient)
+    .bind(&m.subject)
+    .bind(&m.body)
+    .bind(m.created_at.as_microsecond())
+    .bind(m.claimed_until.map(Timestamp::as_microsecond))
+    .bind(&m.claimed_by)
+    .bind(m.sent_at.map(Timestamp::as_microsecond))
+    .bind(m.attempts)
+    .bind(&m.last_error)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| conflict_or_backend(e, format!("outbox message {} exists already", m.id)))?;
+    Ok(done.rows_affected() > 0)
+}
+
 async fn append_in(conn: &mut PgConnection, draft: &AuditDraft) -> StoreResult<AuditEvent> {
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(AUDIT_LOCK_KEY)
@@ -1239,32 +1269,7 @@ impl Store for PgStore {
 
     async fn enqueue_outbox(&self, m: &OutboxMessage, audit: &AuditDraft) -> StoreResult<bool> {
         let mut tx = self.begin().await?;
-        // Of concurrent inserts of one dedupe key, the later ones wait for the first to commit
-        // and then insert nothing.
-        let done = sqlx::query(concat!(
-            "INSERT INTO outbox (",
-            outbox_cols!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ",
-            "ON CONFLICT (dedupe_key) DO NOTHING"
-        ))
-        .bind(m.id)
-        .bind(&m.dedupe_key)
-        .bind(&m.kind)
-        .bind(m.org_id.map(|o| o.0))
-        .bind(m.case_id.map(|c| c.0))
-        .bind(&m.recipient)
-        .bind(&m.subject)
-        .bind(&m.body)
-        .bind(m.created_at.as_microsecond())
-        .bind(m.claimed_until.map(Timestamp::as_microsecond))
-        .bind(&m.claimed_by)
-        .bind(m.sent_at.map(Timestamp::as_microsecond))
-        .bind(m.attempts)
-        .bind(&m.last_error)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| conflict_or_backend(e, format!("outbox message {} exists already", m.id)))?;
-        if done.rows_affected() == 0 {
+        if !insert_outbox(&mut tx, m).await? {
             tx.rollback().await.map_err(backend)?;
             return Ok(false);
         }

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use roei_domain::audit::AuditDraft;
 use roei_domain::model::{CaseId, OrgId, UserId};
+use roei_domain::records::OutboxMessage;
 use roei_domain::sharing::contacts::PoliceContact;
 use roei_domain::sharing::{
     ConsentRequest, ConsentStatus, ReadReceipt, Reply, SharedItem, SharingScope, SharingStore,
@@ -18,7 +19,8 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::{
-    PgStore, append_in, backend, conflict_or_backend, get, json, parsed, timestamp, timestamp_opt,
+    PgStore, append_in, backend, conflict_or_backend, get, insert_outbox, json, parsed, timestamp,
+    timestamp_opt,
 };
 
 fn contact_from(row: &PgRow) -> StoreResult<PoliceContact> {
@@ -342,6 +344,7 @@ impl SharingStore for PgStore {
     async fn create_consent_request(
         &self,
         c: &ConsentRequest,
+        notify: &[OutboxMessage],
         audit: &AuditDraft,
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
@@ -365,6 +368,9 @@ impl SharingStore for PgStore {
         .execute(&mut *tx)
         .await
         .map_err(|e| conflict_or_backend(e, format!("consent request {} exists already", c.id)))?;
+        for m in notify {
+            insert_outbox(&mut tx, m).await?;
+        }
         append_in(&mut tx, audit).await?;
         tx.commit().await.map_err(backend)
     }
@@ -415,6 +421,7 @@ impl SharingStore for PgStore {
         at: Timestamp,
         note: Option<&str>,
         grant: Option<(i64, &SharingScope)>,
+        notify: &[OutboxMessage],
         audit: &AuditDraft,
     ) -> StoreResult<ConsentRequest> {
         let mut tx = self.begin().await?;
@@ -447,6 +454,9 @@ impl SharingStore for PgStore {
         let request = consent_from(&row)?;
         if let Some((version, scope)) = grant {
             update_scope_in(&mut tx, request.item_id, version, scope, None).await?;
+        }
+        for m in notify {
+            insert_outbox(&mut tx, m).await?;
         }
         append_in(&mut tx, audit).await?;
         tx.commit().await.map_err(backend)?;

@@ -710,6 +710,38 @@ async fn update_facts_in(
 
 /// `Conflict` for a unique-constraint violation: the message of the first rule whose columns
 /// (`table.column`, as SQLite names them) the error names, else "`what` exists already".
+/// Adds an outbox message in `conn`'s transaction unless one with its `dedupe_key` exists;
+/// returns whether it was added.
+pub(crate) async fn insert_outbox(
+    conn: &mut SqliteConnection,
+    m: &OutboxMessage,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO outbox (id, dedupe_key, kind, org_id, case_id, recipient, subject, \
+         body, created_at_us, claimed_until_us, claimed_by, sent_at_us, attempts, \
+         last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(m.id.to_string())
+    .bind(&m.dedupe_key)
+    .bind(&m.kind)
+    .bind(m.org_id.map(|o| o.to_string()))
+    .bind(m.case_id.map(|c| c.to_string()))
+    .bind(&m.recipient)
+    .bind(&m.subject)
+    .bind(&m.body)
+    .bind(m.created_at.as_microsecond())
+    .bind(m.claimed_until.map(Timestamp::as_microsecond))
+    .bind(&m.claimed_by)
+    .bind(m.sent_at.map(Timestamp::as_microsecond))
+    .bind(m.attempts)
+    .bind(&m.last_error)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| unique_conflict(&e, format_args!("outbox message {}", m.id), &[]))?;
+    Ok(done.rows_affected() > 0)
+}
+
 fn unique_conflict(err: &sqlx::Error, what: impl Display, rules: &[(&str, String)]) -> StoreError {
     match err.as_database_error() {
         Some(db) if db.is_unique_violation() => {
@@ -1653,30 +1685,7 @@ impl Store for SqliteStore {
     async fn enqueue_outbox(&self, m: &OutboxMessage, audit: &AuditDraft) -> StoreResult<bool> {
         let (_gate, mut tx) = self.begin().await?;
         let result = async {
-            let done = sqlx::query(
-                "INSERT INTO outbox (id, dedupe_key, kind, org_id, case_id, recipient, subject, \
-                 body, created_at_us, claimed_until_us, claimed_by, sent_at_us, attempts, \
-                 last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-                 ON CONFLICT (dedupe_key) DO NOTHING",
-            )
-            .bind(m.id.to_string())
-            .bind(&m.dedupe_key)
-            .bind(&m.kind)
-            .bind(m.org_id.map(|o| o.to_string()))
-            .bind(m.case_id.map(|c| c.to_string()))
-            .bind(&m.recipient)
-            .bind(&m.subject)
-            .bind(&m.body)
-            .bind(m.created_at.as_microsecond())
-            .bind(m.claimed_until.map(Timestamp::as_microsecond))
-            .bind(&m.claimed_by)
-            .bind(m.sent_at.map(Timestamp::as_microsecond))
-            .bind(m.attempts)
-            .bind(&m.last_error)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| unique_conflict(&e, format_args!("outbox message {}", m.id), &[]))?;
-            if done.rows_affected() == 0 {
+            if !insert_outbox(&mut tx, m).await? {
                 return Ok(false);
             }
             append_in(&mut tx, audit).await?;

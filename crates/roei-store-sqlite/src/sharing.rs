@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use roei_domain::audit::AuditDraft;
 use roei_domain::model::{OrgId, UserId};
+use roei_domain::records::OutboxMessage;
 use roei_domain::sharing::contacts::PoliceContact;
 use roei_domain::sharing::{
     ConsentRequest, ConsentStatus, ReadReceipt, Reply, SharedItem, SharingScope, SharingStore,
@@ -14,7 +15,7 @@ use roei_domain::{StoreError, StoreResult};
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use sqlx::types::Uuid;
 
-use super::{Cols, SqliteStore, append_in, backend, finish, unique_conflict};
+use super::{Cols, SqliteStore, append_in, backend, finish, insert_outbox, unique_conflict};
 
 fn contact_from(row: &SqliteRow) -> StoreResult<PoliceContact> {
     let c = Cols::new(row, "police_contacts");
@@ -359,6 +360,7 @@ impl SharingStore for SqliteStore {
     async fn create_consent_request(
         &self,
         c: &ConsentRequest,
+        notify: &[OutboxMessage],
         audit: &AuditDraft,
     ) -> StoreResult<()> {
         let (_gate, mut tx) = self.begin().await?;
@@ -383,6 +385,9 @@ impl SharingStore for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(|e| unique_conflict(&e, format_args!("consent request {}", c.id), &[]))?;
+            for m in notify {
+                insert_outbox(&mut tx, m).await?;
+            }
             append_in(&mut tx, audit).await?;
             Ok(())
         }
@@ -434,6 +439,7 @@ impl SharingStore for SqliteStore {
         at: Timestamp,
         note: Option<&str>,
         grant: Option<(i64, &SharingScope)>,
+        notify: &[OutboxMessage],
         audit: &AuditDraft,
     ) -> StoreResult<ConsentRequest> {
         let (_gate, mut tx) = self.begin().await?;
@@ -464,6 +470,9 @@ impl SharingStore for SqliteStore {
             }
             if let Some((version, scope)) = grant {
                 update_scope_in(&mut tx, request.item_id, version, scope, None).await?;
+            }
+            for m in notify {
+                insert_outbox(&mut tx, m).await?;
             }
             append_in(&mut tx, audit).await?;
             Ok(request)

@@ -1,28 +1,34 @@
 //! `/api/v1/statistics…` and `/api/v1/memorandum`: the regulator's statistics, the police
-//! package (small counts hidden) and the memorandum's term, as JSON. Authorization is the
+//! package (small counts hidden), its publication to the police as a shared item, and the
+//! memorandum's term, as JSON. Authorization is the
 //! domain's ([`roei_domain::statistics`]): a regulator's users only (the memorandum: both
 //! parties).
 
+use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use roei_domain::memorandum::{self, MemorandumTerm};
-use roei_domain::statistics::{self, DEFAULT_THRESHOLD, FiscalYear, Statistics, StatisticsPackage};
+use roei_domain::sharing::{SharedItem, SharingScope};
+use roei_domain::statistics::{
+    self, DEFAULT_THRESHOLD, FiscalYear, PackageRead, Statistics, StatisticsPackage,
+};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::api::ok;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::Authed;
+use crate::extract::{Authed, JsonBody};
 
 /// The routes with their OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_statistics))
         .routes(routes!(get_package))
+        .routes(routes!(share_package))
         .routes(routes!(get_memorandum))
 }
 
@@ -88,7 +94,66 @@ async fn get_package(
         .map(|s| FiscalYear::parse("fiscal_year", s))
         .transpose()?;
     let threshold = q.threshold.unwrap_or(DEFAULT_THRESHOLD);
-    ok(statistics::police_package(&*st.store, &a.actor, fy, threshold, st.now()).await?)
+    ok(statistics::read_package(
+        &*st.store,
+        &a.actor,
+        fy,
+        threshold,
+        PackageRead::Api,
+        st.now(),
+    )
+    .await?)
+}
+
+/// What to publish: the package of a year and threshold, under a designated scope.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishBody {
+    /// The fiscal year of the package, e.g. `2026`.
+    #[schema(value_type = i16)]
+    fiscal_year: FiscalYear,
+    /// Counts below it are hidden (default 5; 3–100).
+    #[serde(default)]
+    threshold: Option<u64>,
+    /// The shared item's title (default 「漏えい等報告の統計パッケージ（2026年度）」).
+    #[serde(default)]
+    title: Option<String>,
+    /// The designated scope (覚書5条): TLP 2.0 label, the police organisations named, purpose,
+    /// onward sharing, expiry.
+    scope: SharingScope,
+}
+
+/// Publishes the year's police package to the police (覚書4条(2)ロ(イ)): a shared item of kind
+/// `statistics_package` under the designated scope, whose body is the package with the hidden
+/// cells `null`. Regulator members and admins only (403 `forbidden` for anyone else); a bad
+/// year, threshold or scope is 422 naming the field, and nothing is stored. `Location` is the
+/// new item.
+#[utoipa::path(post, path = "/statistics/package/share", tag = "statistics",
+    request_body = PublishBody,
+    responses((status = 201, body = SharedItem), (status = 400, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn share_package(
+    State(st): State<AppState>,
+    a: Authed,
+    JsonBody(b): JsonBody<PublishBody>,
+) -> ApiResult<Response> {
+    let item = statistics::publish_package(
+        &*st.store,
+        &a.actor,
+        Some(b.fiscal_year),
+        b.threshold.unwrap_or(DEFAULT_THRESHOLD),
+        b.title.as_deref(),
+        b.scope,
+        st.now(),
+    )
+    .await?;
+    let location = format!("/api/v1/shared-items/{}", item.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(item),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

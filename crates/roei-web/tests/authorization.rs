@@ -324,6 +324,8 @@ const TABLE: &[Entry] = &[
     // regulator and the same 404 as anywhere for everyone else. The memorandum: both parties.
     ("GET",    "/api/v1/statistics",           Obj::Root,       [401, 404, 404, 404, 404, 200, 200, 404]),
     ("GET",    "/api/v1/statistics/package",   Obj::Root,       [401, 404, 404, 404, 404, 422, 422, 404]),
+    // Publishing the package to the police: regulator members and admins; 403 for the rest.
+    ("POST",   "/api/v1/statistics/package/share", Obj::Root,   [401, 403, 403, 403, 403, 201, 403, 403]),
     ("GET",    "/api/v1/memorandum",           Obj::Root,       [401, 404, 404, 404, 404, 200, 200, 200]),
 ];
 
@@ -669,6 +671,11 @@ impl Run<'_> {
                 "kind": "statistics_package",
                 "title": format!("行列の統計 {n}"),
                 "body": {"cells": [n]},
+                "scope": amber_scope(self.world),
+            }),
+            ("POST", "/api/v1/statistics/package/share") => json!({
+                "fiscal_year": 2026,
+                "title": format!("行列の統計パッケージ {n}"),
                 "scope": amber_scope(self.world),
             }),
             ("POST", "/api/v1/shared-items/{id}/replies") => {

@@ -9,12 +9,13 @@ mod common;
 
 use common::{Backend, Client, Server, World, complete_report, world};
 use jiff::Timestamp;
-use roei_domain::Store;
+use roei_domain::model::{OrgKind, Role};
 use roei_domain::report::{ReportContent, ReportStage};
 use roei_domain::reporting::{self, SubmitRequest};
 use roei_domain::service::{self, Actor};
+use roei_domain::{Store, accounts};
 use roei_law::Facts;
-use serde_json::json;
+use serde_json::{Value, json};
 
 async fn actor(store: &dyn Store, email: &str) -> Actor {
     let user = store.user_by_email(email).await.unwrap().unwrap();
@@ -323,6 +324,338 @@ async fn statistics_over(backend: Backend) {
     assert!(html.contains("2026-12-31"));
 }
 
+/// Every number of a package's tables (cells and totals) that is shown.
+fn shown_numbers(tables: &Value) -> Vec<u64> {
+    let mut out = Vec::new();
+    for t in tables.as_array().unwrap() {
+        let cells = t["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r.as_array().unwrap());
+        let margins = ["row_totals", "col_totals"]
+            .into_iter()
+            .filter_map(|k| t[k].as_array())
+            .flatten();
+        out.extend(
+            cells
+                .chain(margins)
+                .chain([&t["total"]])
+                .filter_map(Value::as_u64),
+        );
+    }
+    out
+}
+
+/// A form posted with the session's CSRF token (no redirect followed): status, Location, body.
+async fn post_form(c: &Client, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+    let mut all: Vec<(&str, &str)> = vec![("csrf_token", c.csrf.as_deref().unwrap())];
+    all.extend_from_slice(fields);
+    let r = c
+        .http
+        .post(format!("{}{path}", c.base))
+        .form(&all)
+        .send()
+        .await
+        .unwrap();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (r.status().as_u16(), location, r.text().await.unwrap())
+}
+
+/// The regulator publishes the FY2026 package to the NPA under a designated scope (API and
+/// page): the NPA sees it with the hidden cells and never the counts behind them, another
+/// police organisation and the operators do not; only regulator members and admins publish;
+/// a bad scope is refused naming its field with nothing stored; readings are audited.
+async fn publish_over(backend: Backend) {
+    let server = common::start(backend).await;
+    let w = seed(&server).await;
+    let store = &*server.db.store;
+    let now = Timestamp::now();
+    let osaka = accounts::create_organisation(store, "大阪府警察", OrgKind::Police, None, now)
+        .await
+        .unwrap();
+    accounts::create_user(
+        store,
+        None,
+        osaka.id,
+        "member@osaka.example",
+        "大阪 一郎",
+        Role::Member,
+        common::PASSWORD,
+        now,
+    )
+    .await
+    .unwrap();
+    let reg = Client::login(&server, "member@ppc.example").await;
+    let npa = Client::login(&server, "member@npa.example").await;
+    let other_police = Client::login(&server, "member@osaka.example").await;
+    let operator = Client::login(&server, "admin@a.example").await;
+    let viewer = Client::login(&server, "viewer@ppc.example").await;
+    let npa_id = w.police.id.to_string();
+    let scope = json!({
+        "tlp": "AMBER",
+        "recipients": [npa_id],
+        "purpose": "漏えい等の発生状況の共有",
+        "onward_sharing": false,
+    });
+    let body = |scope: Value| json!({"fiscal_year": 2026, "threshold": 5, "scope": scope});
+
+    // A bad scope (or year, threshold) is refused naming the field, and nothing changes.
+    let head = store.audit_head().await.unwrap().unwrap().seq;
+    let with = |k: &str, v: Value| {
+        let mut s = scope.clone();
+        s[k] = v;
+        s
+    };
+    for (b, field) in [
+        (body(with("purpose", json!("  "))), "scope.purpose"),
+        (body(with("recipients", json!([]))), "scope.recipients"),
+        (
+            body(with("recipients", json!([w.op_a.id.to_string()]))),
+            "scope.recipients[0]",
+        ),
+        (
+            body(with("recipients", json!([w.regulator.id.to_string()]))),
+            "scope.recipients[0]",
+        ),
+        (
+            body(with("onward_sharing", json!(true))),
+            "scope.onward_sharing",
+        ),
+        (
+            body(with("expires_at", json!("2026-11-01T00:00:00Z"))),
+            "scope.expires_at",
+        ),
+        (
+            json!({"fiscal_year": 2026, "threshold": 2, "scope": scope}),
+            "threshold",
+        ),
+    ] {
+        let r = reg.post("/api/v1/statistics/package/share", &b).await;
+        assert_eq!(r.status, 422, "{field}: {}", r.body);
+        assert_eq!(r.body["code"], "invalid_input", "{field}");
+        assert_eq!(r.body["field"], field, "{}", r.body);
+    }
+    let r = reg
+        .post(
+            "/api/v1/statistics/package/share",
+            &body(with("tlp", json!("PURPLE"))),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.body["field"], "scope.tlp");
+    assert_eq!(store.audit_head().await.unwrap().unwrap().seq, head);
+    let listed = reg.get("/api/v1/shared-items").await;
+    assert_eq!(listed.body, json!([]), "nothing was shared");
+
+    // Only regulator members and admins publish: 403 with a stable code for anyone else.
+    for c in [&operator, &npa, &viewer] {
+        let r = c
+            .post("/api/v1/statistics/package/share", &body(scope.clone()))
+            .await;
+        assert_eq!(r.status, 403, "{}", r.body);
+        assert_eq!(r.body["code"], "forbidden");
+    }
+    let (status, _, _) = post_form(
+        &operator,
+        "/statistics/package/share",
+        &[
+            ("fiscal_year", "2026"),
+            ("tlp", "AMBER"),
+            ("recipients", &npa_id),
+            ("purpose", "x"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(store.audit_head().await.unwrap().unwrap().seq, head);
+
+    // The regulator publishes through the API: the body is the package as published.
+    let pkg = reg
+        .get("/api/v1/statistics/package?fiscal_year=2026&threshold=5")
+        .await;
+    assert_eq!(pkg.status, 200);
+    let r = reg
+        .post("/api/v1/statistics/package/share", &body(scope.clone()))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        r.headers["location"].to_str().unwrap(),
+        format!("/api/v1/shared-items/{id}")
+    );
+    assert_eq!(r.body["kind"], "statistics_package");
+    assert_eq!(r.body["title"], "漏えい等報告の統計パッケージ（2026年度）");
+    assert_eq!(r.body["scope"]["recipients"], json!([npa_id]));
+    assert_eq!(
+        r.body["body"], pkg.body,
+        "the package exactly as the API gives it"
+    );
+
+    // The NPA (named) sees it with the hidden cells; the counts behind them are not there.
+    let listed = npa.get("/api/v1/shared-items").await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 1, "{}", listed.body);
+    assert_eq!(listed.body[0]["id"], id.as_str());
+    let seen = npa.get(&format!("/api/v1/shared-items/{id}")).await;
+    assert_eq!(seen.status, 200, "{}", seen.body);
+    let tables = &seen.body["item"]["body"]["tables"];
+    let cross = tables
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "cause_by_persons")
+        .unwrap();
+    let row = cross["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|k| k["code"] == "misdelivery")
+        .unwrap();
+    assert!(
+        cross["cells"][row]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v.is_null() || v == 0)
+    );
+    assert!(
+        cross["row_totals"][row].is_null(),
+        "the single misdelivery is hidden"
+    );
+    let numbers = shown_numbers(tables);
+    assert!(!numbers.is_empty());
+    assert!(
+        numbers.iter().all(|n| *n == 0 || *n >= 5),
+        "a number of 1–4 shown: {numbers:?}"
+    );
+    let page = npa.get(&format!("/sharing/items/{id}")).await;
+    assert_eq!(page.status, 200);
+    let html = page.body.as_str().unwrap();
+    assert!(html.contains("id=\"item-package\""), "{html}");
+    assert!(html.contains("id=\"table-cause_by_persons\""));
+    assert!(html.contains("hidden-cell"));
+    assert!(html.contains("TLP:AMBER"));
+
+    // Another police organisation and an operator do not see it (the same 404 as no item).
+    for c in [&other_police, &operator] {
+        assert_eq!(c.get("/api/v1/shared-items").await.body, json!([]));
+        assert_eq!(
+            c.get(&format!("/api/v1/shared-items/{id}")).await.status,
+            404
+        );
+        assert_eq!(c.get(&format!("/sharing/items/{id}")).await.status, 404);
+    }
+
+    // The page: the regulator's member sees the form (the viewer does not) and publishes with
+    // it; a bad scope shows the form again with the field named and nothing stored.
+    let p = reg
+        .get("/statistics/package?fiscal_year=2026&threshold=5")
+        .await;
+    let html = p.body.as_str().unwrap();
+    assert!(html.contains("id=\"publish-form\""));
+    assert!(html.contains(&format!("id=\"recipient-{npa_id}\"")));
+    assert!(!html.contains(&format!("id=\"recipient-{}\"", w.regulator.id)));
+    let p = viewer
+        .get("/statistics/package?fiscal_year=2026&threshold=5")
+        .await;
+    assert!(!p.body.as_str().unwrap().contains("id=\"publish-form\""));
+    let head = store.audit_head().await.unwrap().unwrap().seq;
+    let (status, _, html) = post_form(
+        &reg,
+        "/statistics/package/share",
+        &[
+            ("fiscal_year", "2026"),
+            ("threshold", "5"),
+            ("title", "2026年度 統計"),
+            ("tlp", "AMBER"),
+            ("purpose", "共有"),
+            ("expires_on", "2027-03-31"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("id=\"publish-error\""), "{html}");
+    assert!(html.contains("scope.recipients"));
+    assert!(
+        html.contains("value=\"2026年度 統計\""),
+        "the form keeps what was typed"
+    );
+    // Showing the page again records one reading of the package, nothing else.
+    let events = store.audit_events(head, 100).await.unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["statistics.package.read"]
+    );
+    let (status, location, _) = post_form(
+        &reg,
+        "/statistics/package/share",
+        &[
+            ("fiscal_year", "2026"),
+            ("threshold", "10"),
+            ("title", "2026年度 統計"),
+            ("tlp", "AMBER+STRICT"),
+            ("recipients", &npa_id),
+            ("purpose", "共有"),
+            ("expires_on", "2027-03-31"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let second = location.strip_prefix("/sharing/items/").unwrap().to_owned();
+    let seen = npa.get(&format!("/api/v1/shared-items/{second}")).await;
+    assert_eq!(seen.status, 200);
+    assert_eq!(seen.body["item"]["title"], "2026年度 統計");
+    assert_eq!(seen.body["item"]["scope"]["tlp"], "AMBER+STRICT");
+    assert_eq!(seen.body["item"]["body"]["threshold"], 10);
+    assert!(seen.body["item"]["scope"]["expires_at"].is_string());
+    let numbers = shown_numbers(&seen.body["item"]["body"]["tables"]);
+    assert!(numbers.iter().all(|n| *n == 0 || *n >= 10), "{numbers:?}");
+    assert_eq!(
+        other_police
+            .get(&format!("/api/v1/shared-items/{second}"))
+            .await
+            .status,
+        404
+    );
+
+    // Audited: each reading of the package by the regulator (API, page, downloads), the
+    // shares, and the NPA's readings of the items.
+    reg.get("/statistics/package.csv?fiscal_year=2026").await;
+    reg.get("/statistics/package.json?fiscal_year=2026").await;
+    let events = store.audit_events(0, 10_000).await.unwrap();
+    let reads: Vec<String> = events
+        .iter()
+        .filter(|e| e.action == "statistics.package.read")
+        .map(|e| {
+            assert_eq!(e.subject, "statistics_package:2026");
+            let p: Value = serde_json::from_str(&e.payload).unwrap();
+            p["via"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(reads, ["api", "page", "page", "page", "csv", "json"]);
+    for (action, subject) in [
+        ("shared_item.share", format!("shared_item:{id}")),
+        ("shared_item.share", format!("shared_item:{second}")),
+        ("shared_item.view", format!("shared_item:{id}")),
+    ] {
+        assert!(
+            events
+                .iter()
+                .any(|e| e.action == action && e.subject == subject),
+            "{action} {subject}"
+        );
+    }
+    let npa_views = events
+        .iter()
+        .filter(|e| e.action == "shared_item.view" && e.org == Some(w.police.id))
+        .count();
+    assert_eq!(npa_views, 3, "API twice, page once");
+}
+
 /// The `<svg id="…">…</svg>` of a page.
 fn svg_of<'a>(html: &'a str, id: &str) -> &'a str {
     let start = html
@@ -342,4 +675,14 @@ async fn statistics_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn statistics_on_postgres() {
     statistics_over(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn package_published_on_sqlite() {
+    publish_over(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn package_published_on_postgres() {
+    publish_over(Backend::Postgres).await;
 }

@@ -429,6 +429,27 @@ async fn report_view_shows_content_and_diff(backend: Backend) {
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(row.contains("業種") && row.contains("記入なし") && row.contains("小売業"));
     assert!(!diff.contains("data-field=\"persons.count\""), "unchanged");
+    // The PDF of the latest version, and of each version, as submitted: the links download.
+    let latest = format!("/api/v1/cases/{one}/report/submissions/2/pdf");
+    assert!(
+        p.has(&format!("<a href=\"{latest}\" download id=\"report-pdf\">")),
+        "the report view links the PDF"
+    );
+    for seq in [1, 2] {
+        let href = format!("/api/v1/cases/{one}/report/submissions/{seq}/pdf");
+        assert!(p.has(&format!(
+            "<a href=\"{href}\" download id=\"version-{seq}-pdf\">"
+        )));
+        let r = ppc
+            .http
+            .get(format!("{}{href}", ppc.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{href}");
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
+    }
 
     // The other case: a 速報 only, no diff, and no police introduction for a mis-sent e-mail.
     let p = ppc.get(&format!("/inbox/{two}")).await;

@@ -154,3 +154,195 @@ async fn sharing_pages_sqlite() {
 async fn sharing_pages_postgres() {
     pages(Backend::Postgres).await;
 }
+
+/// The outbox messages of `c`'s organisation of one kind.
+async fn mails(c: &Client, kind: &str) -> Vec<serde_json::Value> {
+    let r = c.get("/api/v1/outbox").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == kind)
+        .cloned()
+        .collect()
+}
+
+fn recipients(ms: &[serde_json::Value]) -> Vec<&str> {
+    let mut v: Vec<&str> = ms
+        .iter()
+        .map(|m| m["recipient"].as_str().unwrap())
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// A consent request (覚書5条) is mailed to the originator's members and admins, and its
+/// decision to every user of the requesting organisation, in Japanese with the item's title,
+/// the decision and the item's path; each once, in the same transaction as the request or the
+/// decision.
+async fn consent_mail(backend: Backend) {
+    let server: Server = common::start(backend).await;
+    let world = common::world(&*server.state.store).await;
+    let now = jiff::Timestamp::now();
+    let osaka = roei_domain::accounts::create_organisation(
+        &*server.state.store,
+        "大阪府警察",
+        roei_domain::model::OrgKind::Police,
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    let reg = Client::login(&server, "member@ppc.example").await;
+    let npa = Client::login(&server, "member@npa.example").await;
+    let r = reg
+        .post(
+            "/api/v1/shared-items",
+            &json!({
+                "kind": "attack_methods",
+                "title": "VPN装置を狙う攻撃手法",
+                "body": {"text": "認証情報の窃取"},
+                "scope": {"tlp": "AMBER", "recipients": [world.police.id.to_string()],
+                          "purpose": "被害防止"},
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let item = r.body["id"].as_str().unwrap().to_owned();
+    let path = format!("/sharing/items/{item}");
+
+    // The NPA asks to pass it on to Osaka: the regulator's members and admins are told.
+    let forward = json!({"to_org": osaka.id.to_string(), "reason": "大阪府内の被害防止のため"});
+    let r = npa
+        .post(&format!("/api/v1/shared-items/{item}/forward"), &forward)
+        .await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    let first = r.body["request"]["id"].as_str().unwrap().to_owned();
+    let asked = mails(&reg, "consent.request").await;
+    assert_eq!(
+        recipients(&asked),
+        ["admin@ppc.example", "member@ppc.example"],
+        "viewers cannot decide"
+    );
+    let m = &asked[0];
+    assert_eq!(
+        m["subject"],
+        "【同意の求め】「VPN装置を狙う攻撃手法」を大阪府警察へ共有することについて"
+    );
+    let body = m["body"].as_str().unwrap();
+    for text in [
+        "警察庁サイバー警察局から",
+        "大阪府内の被害防止のため",
+        &path,
+        "覚書5条",
+    ] {
+        assert!(body.contains(text), "{text}: {body}");
+    }
+    assert!(mails(&npa, "consent.request").await.is_empty());
+
+    // Refused: every user of the NPA is told, with the note; once, however often one asks.
+    let r = reg
+        .post(
+            &format!("/api/v1/consent-requests/{first}/decision"),
+            &json!({"approve": false, "note": "現時点では共有範囲外"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = reg
+        .post(
+            &format!("/api/v1/consent-requests/{first}/decision"),
+            &json!({"approve": true}),
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    let refused = mails(&npa, "consent.refused").await;
+    assert_eq!(
+        recipients(&refused),
+        [
+            "admin@npa.example",
+            "member@npa.example",
+            "viewer@npa.example"
+        ]
+    );
+    assert_eq!(
+        refused[0]["subject"],
+        "【不同意】「VPN装置を狙う攻撃手法」を大阪府警察へ共有することに同意されませんでした"
+    );
+    let body = refused[0]["body"].as_str().unwrap();
+    for text in [
+        "個人情報保護委員会が同意しませんでした",
+        "大阪府警察へは共有されません",
+        "回答の理由：現時点では共有範囲外",
+        &path,
+    ] {
+        assert!(body.contains(text), "{text}: {body}");
+    }
+    assert!(mails(&npa, "consent.approved").await.is_empty());
+    assert!(mails(&reg, "consent.refused").await.is_empty());
+
+    // Asked again and approved on the item's page: the NPA is told; Osaka now sees the item.
+    let r = npa
+        .post(&format!("/api/v1/shared-items/{item}/forward"), &forward)
+        .await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    let second = r.body["request"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(mails(&reg, "consent.request").await.len(), 4);
+    let (status, _) = form(
+        &reg,
+        &format!("/sharing/consents/{second}"),
+        &[("decision", "approve"), ("note", ""), ("item", &item)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let approved = mails(&npa, "consent.approved").await;
+    assert_eq!(approved.len(), 3);
+    assert_eq!(
+        approved[0]["subject"],
+        "【同意】「VPN装置を狙う攻撃手法」を大阪府警察へ共有することに同意されました"
+    );
+    let body = approved[0]["body"].as_str().unwrap();
+    assert!(body.contains("大阪府警察は共有先に加わり"), "{body}");
+    assert!(!body.contains("回答の理由"), "no note, no line");
+    assert!(body.contains(&path));
+
+    // Every message once (its own dedupe key), nothing sent yet, no case attached.
+    let all = server.state.store.list_outbox(None, 100).await.unwrap();
+    assert_eq!(all.len(), 4 + 3 + 3);
+    let keys: std::collections::BTreeSet<_> = all.iter().map(|m| m.dedupe_key.clone()).collect();
+    assert_eq!(keys.len(), all.len());
+    assert!(
+        all.iter()
+            .all(|m| m.sent_at.is_none() && m.case_id.is_none())
+    );
+    // The audit events name who was told.
+    let events = server.state.store.audit_events(0, 1000).await.unwrap();
+    let request = events
+        .iter()
+        .find(|e| e.action == "consent.request")
+        .unwrap();
+    assert!(
+        request.payload.contains("admin@ppc.example"),
+        "{}",
+        request.payload
+    );
+    let refuse = events
+        .iter()
+        .find(|e| e.action == "consent.refuse")
+        .unwrap();
+    assert!(
+        refuse.payload.contains("viewer@npa.example"),
+        "{}",
+        refuse.payload
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consent_mail_sqlite() {
+    consent_mail(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consent_mail_postgres() {
+    consent_mail(Backend::Postgres).await;
+}

@@ -11,6 +11,7 @@
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod contacts;
+pub mod notify;
 pub mod scope;
 pub mod stix;
 pub mod store;
@@ -969,15 +970,27 @@ pub async fn forward(
                 decided_at: None,
                 decision_note: None,
             };
+            let originator_users = store.list_users(item.originator_org).await?;
+            let notify = notify::request_messages(
+                &item.title,
+                &request,
+                &actor.org.name,
+                &to.name,
+                &originator_users,
+                now,
+            );
             let audit = item_audit(
                 actor,
                 now,
                 "consent.request",
                 item.id,
                 &serde_json::json!({"consent_request": request.id.to_string(),
-                                    "to_org": to.id.to_string()}),
+                                    "to_org": to.id.to_string(),
+                                    "notified": recipients_of(&notify)}),
             );
-            store.create_consent_request(&request, &audit).await?;
+            store
+                .create_consent_request(&request, &notify, &audit)
+                .await?;
             Ok(ForwardOutcome::ConsentRequested { request })
         }
         Decision::Deny(_) => Err(DomainError::Forbidden(
@@ -1036,6 +1049,27 @@ pub async fn decide_consent(
     } else {
         None
     };
+    // The requester is told in the same transaction as the decision.
+    let decided = ConsentRequest {
+        status,
+        decided_by: Some(actor.user.id),
+        decided_at: Some(now),
+        decision_note: note.clone(),
+        ..req.clone()
+    };
+    let to_name = store
+        .organisation(req.to_org)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let notify = notify::decision_messages(
+        &item.title,
+        &decided,
+        &actor.org.name,
+        &to_name,
+        &store.list_users(req.requested_by_org).await?,
+        now,
+    );
     let audit = item_audit(
         actor,
         now,
@@ -1048,7 +1082,8 @@ pub async fn decide_consent(
         &serde_json::json!({"consent_request": req.id.to_string(),
                             "to_org": req.to_org.to_string(),
                             "requested_by_org": req.requested_by_org.to_string(),
-                            "note": note}),
+                            "note": note,
+                            "notified": recipients_of(&notify)}),
     );
     Ok(store
         .decide_consent(
@@ -1058,9 +1093,15 @@ pub async fn decide_consent(
             now,
             note.as_deref(),
             grant,
+            &notify,
             &audit,
         )
         .await?)
+}
+
+/// The addresses of the messages, for the audit event.
+fn recipients_of(messages: &[crate::records::OutboxMessage]) -> Vec<&str> {
+    messages.iter().map(|m| m.recipient.as_str()).collect()
 }
 
 /// A consent request with the names a list shows.

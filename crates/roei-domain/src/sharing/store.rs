@@ -10,6 +10,7 @@ use super::{ConsentRequest, ConsentStatus, ReadReceipt, Reply, SharedItem, Shari
 use crate::StoreResult;
 use crate::audit::AuditDraft;
 use crate::model::{OrgId, UserId};
+use crate::records::OutboxMessage;
 
 #[async_trait]
 pub trait SharingStore: Send + Sync {
@@ -48,9 +49,12 @@ pub trait SharingStore: Send + Sync {
     async fn replies(&self, item: Uuid) -> StoreResult<Vec<Reply>>;
 
     // Consent requests (forwarding beyond the scope).
+    /// Stores a request and, in the same transaction, adds the `notify` messages to the outbox
+    /// (each unless one with its `dedupe_key` exists, as [`crate::Store::enqueue_outbox`]).
     async fn create_consent_request(
         &self,
         c: &ConsentRequest,
+        notify: &[OutboxMessage],
         audit: &AuditDraft,
     ) -> StoreResult<()>;
     async fn consent_request(&self, id: Uuid) -> StoreResult<Option<ConsentRequest>>;
@@ -59,7 +63,9 @@ pub trait SharingStore: Send + Sync {
     /// Those `org` made or must decide (it originated the item), newest first.
     async fn consent_requests_involving(&self, org: OrgId) -> StoreResult<Vec<ConsentRequest>>;
     /// Decides a pending request (`Conflict` when it is decided already). With `grant`, the
-    /// item's scope is replaced in the same transaction exactly like [`Self::update_scope`].
+    /// item's scope is replaced in the same transaction exactly like [`Self::update_scope`];
+    /// the `notify` messages are added to the outbox in it too (as in
+    /// [`Self::create_consent_request`]).
     #[allow(clippy::too_many_arguments)]
     async fn decide_consent(
         &self,
@@ -69,6 +75,7 @@ pub trait SharingStore: Send + Sync {
         at: Timestamp,
         note: Option<&str>,
         grant: Option<(i64, &SharingScope)>,
+        notify: &[OutboxMessage],
         audit: &AuditDraft,
     ) -> StoreResult<ConsentRequest>;
 }

@@ -21,9 +21,11 @@ use roei_domain::sharing::{
     self, AdviceRequest, ConsentEntry, ConsentStatus, ForwardOutcome, ItemDetail, ItemFilter,
     ItemKind, ItemSummary, SharingScope, Tlp, ViewVia,
 };
+use roei_domain::statistics::StatisticsPackage;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::statistics::{TableView, package_view};
 use super::{Chrome, Page, home_for, redirect, render};
 use crate::AppState;
 
@@ -532,6 +534,8 @@ struct ItemPage<'a> {
     scope: ScopeView,
     question: Option<String>,
     body: String,
+    /// A statistics package: how it counts and its tables (hidden cells as `x`).
+    package: Option<(String, Vec<TableView>)>,
     replies: Vec<ReplyView>,
     consents: Vec<ConsentRow>,
     receipts: Vec<ReceiptView>,
@@ -651,10 +655,22 @@ async fn item_response(
         };
         serde_json::to_string_pretty(&shown).unwrap_or_default()
     };
+    let package = if item.kind == ItemKind::StatisticsPackage {
+        serde_json::from_value::<StatisticsPackage>(item.body.clone())
+            .ok()
+            .map(|p| {
+                let basis = if c.is_ja() { p.basis_ja } else { p.basis_en };
+                let tables = p.tables.iter().map(|t| package_view(t, c)).collect();
+                (basis, tables)
+            })
+    } else {
+        None
+    };
     Ok(render(
         status,
         &ItemPage {
             c,
+            package,
             id: item.id.to_string(),
             title: item.title.clone(),
             kind: kind_label(c, item.kind),
@@ -921,19 +937,36 @@ async fn decide_post(
 // ---------------------------------------------------------------------------------------------
 // Sharing and asking for advice.
 
+/// The scope of a form's scope fields (`sharing/_scope_fields.html` and a recipients
+/// fieldset): TLP label, recipient organisation ids, purpose, the onward-sharing box and the
+/// expiry day.
+pub(crate) fn form_scope(
+    tlp: &str,
+    recipients: &[String],
+    purpose: &str,
+    onward_sharing: bool,
+    expires_on: &str,
+) -> Result<SharingScope, DomainError> {
+    Ok(SharingScope {
+        tlp: tlp.parse()?,
+        recipients: orgs_of(recipients)?,
+        purpose: purpose.to_owned(),
+        onward_sharing,
+        expires_at: expiry_of(expires_on)?,
+    })
+}
+
 /// The scope fields of a form (the forms repeat them: serde's `flatten` and repeated keys do
 /// not mix).
 macro_rules! scope_of {
     ($f:expr) => {
-        (|| -> Result<SharingScope, DomainError> {
-            Ok(SharingScope {
-                tlp: $f.tlp.parse()?,
-                recipients: orgs_of(&$f.recipients)?,
-                purpose: $f.purpose.clone(),
-                onward_sharing: $f.onward_sharing.is_some(),
-                expires_at: expiry_of(&$f.expires_on)?,
-            })
-        })()
+        form_scope(
+            &$f.tlp,
+            &$f.recipients,
+            &$f.purpose,
+            $f.onward_sharing.is_some(),
+            &$f.expires_on,
+        )
     };
 }
 
@@ -973,7 +1006,7 @@ struct NewPage<'a> {
     alert: Option<String>,
 }
 
-fn tlp_checks(chosen: &str) -> Vec<Check> {
+pub(crate) fn tlp_checks(chosen: &str) -> Vec<Check> {
     Tlp::ALL
         .into_iter()
         .map(|t| Check {
@@ -984,7 +1017,7 @@ fn tlp_checks(chosen: &str) -> Vec<Check> {
         .collect()
 }
 
-async fn recipient_checks(
+pub(crate) async fn recipient_checks(
     st: &AppState,
     page: &Page,
     chosen: &[String],

@@ -12,12 +12,13 @@ use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum_extra::extract::Query;
+use axum::routing::{get, post};
+use axum_extra::extract::{Form, Query};
 use roei_domain::DomainError;
 use roei_domain::memorandum::{self, MemorandumTerm};
+use roei_domain::model::OrgKind;
 use roei_domain::statistics::{
-    self, DEFAULT_THRESHOLD, FiscalYear, Key, PackageTable, StatTable, Statistics,
+    self, DEFAULT_THRESHOLD, FiscalYear, Key, PackageRead, PackageTable, StatTable, Statistics,
     StatisticsPackage,
 };
 use serde::Deserialize;
@@ -25,7 +26,8 @@ use serde::Deserialize;
 use super::casework::csv_row;
 use super::regulator::Choice;
 use super::report::{fill, thousands};
-use super::{Chrome, Lang, Page, render};
+use super::sharing::{Check, form_scope, recipient_checks, tlp_checks};
+use super::{Chrome, Lang, Page, redirect, render};
 use crate::AppState;
 
 pub(crate) const TEXT: &[(&str, &str, &str)] = &[
@@ -104,6 +106,18 @@ pub(crate) const TEXT: &[(&str, &str, &str)] = &[
     ("pkg.json", "JSON でダウンロード", "Download as JSON"),
     ("pkg.csv", "CSV でダウンロード", "Download as CSV"),
     ("pkg.back", "統計に戻る", "Back to the statistics"),
+    ("pkg.publish.title", "警察へ共有", "Publish to the police"),
+    (
+        "pkg.publish.help",
+        "このパッケージ（秘匿後の数値のみ）を、指定した共有範囲で警察と共有します（覚書4条(2)ロ(イ)・5条）。共有先の組織だけが閲覧できます。",
+        "Shares this package (the numbers after hiding only) with the police under the designated scope (memorandum Art. 4(2)ロ(イ) and 5). Only the recipient organisations see it.",
+    ),
+    ("pkg.publish.title_field", "件名", "Title"),
+    (
+        "pkg.publish.send",
+        "警察へ共有する",
+        "Publish to the police",
+    ),
     (
         "pkg.need_year",
         "パッケージは年度ごとに作成します。年度を選んでください。",
@@ -159,6 +173,7 @@ pub fn router() -> Router<AppState> {
         .route("/statistics", get(statistics_page))
         .route("/statistics.csv", get(statistics_csv))
         .route("/statistics/package", get(package_page))
+        .route("/statistics/package/share", post(publish_post))
         .route("/statistics/package.json", get(package_json))
         .route("/statistics/package.csv", get(package_csv))
         .route("/settings/memorandum", get(memorandum_page))
@@ -331,7 +346,7 @@ fn stat_view(t: &StatTable, c: &Chrome) -> TableView {
 }
 
 /// The view of a package table (hidden numbers shown as `x`).
-fn package_view(t: &PackageTable, c: &Chrome) -> TableView {
+pub(crate) fn package_view(t: &PackageTable, c: &Chrome) -> TableView {
     let lang = c.lang;
     let cross = t.row_totals.is_some();
     TableView {
@@ -640,13 +655,26 @@ struct PackagePage<'a> {
     json_url: String,
     csv_url: String,
     tables: Vec<TableView>,
+    /// The publish form is shown (a package was made and the user may publish it).
+    publish: bool,
+    fiscal_year: String,
+    title: String,
+    recipients: Vec<Check>,
+    tlps: Vec<Check>,
+    purpose: String,
+    onward: bool,
+    expires_on: String,
+    /// Why the last publish was refused (it names the field).
+    publish_alert: Option<String>,
 }
 
-/// The package for the form's year and threshold, or the errors of the form.
+/// The package for the form's year and threshold (the reading audited as `via`), or the
+/// errors of the form.
 async fn package_for(
     st: &AppState,
     page: &Page,
     form: &StatsForm,
+    via: PackageRead,
 ) -> Result<Result<StatisticsPackage, Vec<(&'static str, &'static str)>>, DomainError> {
     let c = &page.c;
     let mut errors = Vec::new();
@@ -667,7 +695,7 @@ async fn package_for(
     });
     match fy {
         Some(fy) if errors.is_empty() => {
-            statistics::police_package(&*st.store, &page.actor, Some(fy), threshold, st.now())
+            statistics::read_package(&*st.store, &page.actor, Some(fy), threshold, via, st.now())
                 .await
                 .map(Ok)
         }
@@ -679,31 +707,68 @@ async fn package_for(
     }
 }
 
+/// The publish form as typed (the year and threshold of the package shown, its title and the
+/// designated scope).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PublishForm {
+    csrf_token: String,
+    fiscal_year: String,
+    threshold: String,
+    title: String,
+    tlp: String,
+    recipients: Vec<String>,
+    purpose: String,
+    onward_sharing: Option<String>,
+    expires_on: String,
+}
+
+/// The purpose a new publication proposes.
+const PUBLISH_PURPOSE: &str = "漏えい等の発生状況の共有（覚書4条(2)ロ(イ)）";
+
 async fn package_page(
     State(st): State<AppState>,
     page: Page,
     Query(form): Query<StatsForm>,
 ) -> Response {
+    package_response(&st, &page, &form, None, None)
+        .await
+        .unwrap_or_else(|e| page.fail(&e))
+}
+
+/// The package page; with `publish`, the publish form as typed and why it was refused.
+async fn package_response(
+    st: &AppState,
+    page: &Page,
+    form: &StatsForm,
+    publish: Option<&PublishForm>,
+    publish_alert: Option<String>,
+) -> Result<Response, DomainError> {
     let c = &page.c;
-    let result = match package_for(&st, &page, &form).await {
-        Ok(r) => r,
-        Err(e) => return page.fail(&e),
-    };
-    let stats = match statistics::statistics(&*st.store, &page.actor, None).await {
-        Ok(s) => s,
-        Err(e) => return page.fail(&e),
-    };
-    let (status, pkg, errors) = match result {
+    let result = package_for(st, page, form, PackageRead::Page).await?;
+    let stats = statistics::statistics(&*st.store, &page.actor, None).await?;
+    let (mut status, pkg, errors) = match result {
         Ok(p) => (StatusCode::OK, Some(p), Vec::new()),
         Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, None, e),
     };
+    if publish_alert.is_some() {
+        status = StatusCode::UNPROCESSABLE_ENTITY;
+    }
     let q = format!(
         "?fiscal_year={}&threshold={}",
         super::encode_query(form.fiscal_year.trim()),
         pkg.as_ref().map_or(DEFAULT_THRESHOLD, |p| p.threshold)
     );
     let chosen = pkg.as_ref().map(|p| p.fiscal_year);
-    render(
+    let may_publish = pkg.is_some() && page.actor.user.role.can_write();
+    let fresh = PublishForm::default();
+    let typed = publish.unwrap_or(&fresh);
+    let recipients = if may_publish {
+        recipient_checks(st, page, &typed.recipients, Some(OrgKind::Police)).await?
+    } else {
+        Vec::new()
+    };
+    Ok(render(
         status,
         &PackagePage {
             c,
@@ -736,8 +801,82 @@ async fn package_page(
                 .map(|p| p.tables.iter().map(|t| package_view(t, c)).collect())
                 .unwrap_or_default(),
             errors,
+            publish: may_publish,
+            fiscal_year: pkg
+                .as_ref()
+                .map_or_else(String::new, |p| p.fiscal_year.to_string()),
+            title: match (publish, &pkg) {
+                (Some(f), _) => f.title.clone(),
+                (None, Some(p)) => statistics::default_package_title(p.fiscal_year),
+                (None, None) => String::new(),
+            },
+            recipients,
+            tlps: tlp_checks(if typed.tlp.is_empty() {
+                "AMBER"
+            } else {
+                &typed.tlp
+            }),
+            purpose: if publish.is_some() {
+                typed.purpose.clone()
+            } else {
+                PUBLISH_PURPOSE.to_owned()
+            },
+            onward: typed.onward_sharing.is_some(),
+            expires_on: typed.expires_on.clone(),
+            publish_alert,
         },
-    )
+    ))
+}
+
+/// Publishes the package shown to the police under the scope of the form, then shows the new
+/// shared item; a refused scope shows the package page again with the form as typed.
+async fn publish_post(
+    State(st): State<AppState>,
+    page: Page,
+    Form(f): Form<PublishForm>,
+) -> Response {
+    if let Some(r) = page.csrf_refusal(&f.csrf_token) {
+        return r;
+    }
+    let stats_form = StatsForm {
+        fiscal_year: f.fiscal_year.clone(),
+        threshold: f.threshold.clone(),
+    };
+    let result = async {
+        let fy = stats_form
+            .year(&page.c)
+            .map_err(|m| DomainError::invalid("fiscal_year", m))?;
+        let threshold = stats_form
+            .threshold(&page.c)
+            .map_err(|m| DomainError::invalid("threshold", m))?;
+        let scope = form_scope(
+            &f.tlp,
+            &f.recipients,
+            &f.purpose,
+            f.onward_sharing.is_some(),
+            &f.expires_on,
+        )?;
+        statistics::publish_package(
+            &*st.store,
+            &page.actor,
+            fy,
+            threshold,
+            Some(&f.title),
+            scope,
+            st.now(),
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(item) => redirect(&format!("/sharing/items/{}", item.id)),
+        Err(e @ DomainError::Invalid { .. }) => {
+            package_response(&st, &page, &stats_form, Some(&f), Some(e.to_string()))
+                .await
+                .unwrap_or_else(|e| page.fail(&e))
+        }
+        Err(e) => page.fail(&e),
+    }
 }
 
 async fn package_json(
@@ -745,7 +884,7 @@ async fn package_json(
     page: Page,
     Query(form): Query<StatsForm>,
 ) -> Response {
-    match package_for(&st, &page, &form).await {
+    match package_for(&st, &page, &form, PackageRead::Json).await {
         Ok(Ok(p)) => match serde_json::to_string_pretty(&p) {
             Ok(body) => download(
                 body,
@@ -764,7 +903,7 @@ async fn package_csv(
     page: Page,
     Query(form): Query<StatsForm>,
 ) -> Response {
-    match package_for(&st, &page, &form).await {
+    match package_for(&st, &page, &form, PackageRead::Csv).await {
         Ok(Ok(p)) => download(
             tables_csv(&p.tables, &page.c),
             "text/csv; charset=utf-8",
