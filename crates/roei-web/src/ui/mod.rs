@@ -51,6 +51,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/assets/htmx.min.js", get(htmx_js))
         .route("/assets/app.css", get(app_css))
+        .route("/assets/app.js", get(app_js))
         .merge(auth::router())
         .merge(cases::router())
         .merge(report::router())
@@ -63,9 +64,14 @@ pub fn router() -> Router<AppState> {
 
 const HTMX: &str = include_str!("../../assets/htmx-2.0.11.min.js");
 const CSS: &str = include_str!("../../assets/app.css");
+const APP_JS: &str = include_str!("../../assets/app.js");
 
 async fn htmx_js() -> Response {
     asset("text/javascript; charset=utf-8", HTMX)
+}
+
+async fn app_js() -> Response {
+    asset("text/javascript; charset=utf-8", APP_JS)
 }
 
 async fn app_css() -> Response {
