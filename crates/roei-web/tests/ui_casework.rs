@@ -829,3 +829,35 @@ async fn register_lists_every_case_and_exports_csv(backend: Backend) {
     assert_eq!(reg.get("/register").await.status, 404);
     assert_eq!(reg.get("/register.csv").await.status, 404);
 }
+
+/// The interview's live preview is marked for `assets/app.js`, which base.html loads and the
+/// server serves: a preview answer that arrives while the user is typing must not be swapped in
+/// over the typed text (the script compares what was sent with what the form holds now).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interview_preview_guard_script_is_served_and_used() {
+    let server = start(Backend::Sqlite).await;
+    world(&*server.db.store).await;
+    let b = Browser::login(&server, "member@a.example").await;
+    let page = b.get("/cases/new").await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(
+        page.html
+            .contains("<script src=\"/assets/app.js\" defer></script>")
+    );
+    let form = page
+        .html
+        .split("<form")
+        .find(|f| f.contains("id=\"interview-form\""))
+        .expect("the interview form");
+    assert!(form.contains("data-live-preview"), "{form}");
+    let res = reqwest::get(format!("{}/assets/app.js", server.url))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    let js = res.text().await.unwrap();
+    assert!(js.contains("htmx:beforeSwap") && js.contains("data-live-preview"));
+}
