@@ -187,7 +187,7 @@ impl Linker {
         // Grown for the whole batch before the home slots are touched (and so that no node
         // moves while the batch is linked).
         self.reserve(self.pending.len());
-        // Touch every home slot and its parent's, independently: the loads overlap.
+        // Read every key's home slot once, independently of the others: the loads overlap.
         let mut touch = 0u64;
         for &k in &self.pending {
             let s = self.slots[self.home(k)];

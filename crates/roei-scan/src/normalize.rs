@@ -17,12 +17,17 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
 
 /// [`normalize`] into a caller's buffer (appends).
 pub fn normalize_into(text: &str, out: &mut String) {
+    out.extend(folded(text));
+}
+
+/// The characters of `text`, each folded as [`normalize`] says.
+fn folded(text: &str) -> impl Iterator<Item = char> + '_ {
     let mut prev_digit = false;
-    for c in text.chars() {
+    text.chars().map(move |c| {
         let n = fold(c, prev_digit);
         prev_digit = n.is_ascii_digit();
-        out.push(n);
-    }
+        n
+    })
 }
 
 fn fold(c: char, prev_digit: bool) -> char {
@@ -39,14 +44,7 @@ fn fold(c: char, prev_digit: bool) -> char {
 /// Removes every white-space character (half- and full-width) after normalizing: the name key
 /// of the linkage rule.
 pub fn name_key(text: &str, out: &mut String) {
-    let mut prev_digit = false;
-    for c in text.chars() {
-        let n = fold(c, prev_digit);
-        prev_digit = n.is_ascii_digit();
-        if !n.is_whitespace() {
-            out.push(n);
-        }
-    }
+    out.extend(folded(text).filter(|c| !c.is_whitespace()));
 }
 
 #[cfg(test)]

@@ -522,14 +522,15 @@ impl Lines {
     fn records(&mut self, buf: &[u8], eof: bool, offset: u64, leaf: &mut Leaf) -> usize {
         // UTF-8 is checked once for the block (SIMD), not line by line: the lines of the
         // valid prefix are cut from it as text.
-        let valid: &str = match self.enc {
-            Enc::Utf8 { .. } => match simdutf8::compat::from_utf8(buf) {
+        // Shift_JIS lines are decoded one by one (`None`).
+        let valid: Option<&str> = match self.enc {
+            Enc::Utf8 { .. } => Some(match simdutf8::compat::from_utf8(buf) {
                 Ok(s) => s,
                 Err(e) => std::str::from_utf8(&buf[..e.valid_up_to()]).unwrap_or(""),
-            },
-            Enc::Sjis { .. } => "",
+            }),
+            Enc::Sjis { .. } => None,
         };
-        let text_of = |s: usize, e: usize| valid.get(s..e);
+        let text_of = |s: usize, e: usize| valid.and_then(|v| v.get(s..e));
         let mut start = 0;
         let csv = matches!(self.fmt, Format::Csv(_));
         // One SIMD search for quotes in the whole block; without any, no line needs a look.

@@ -603,6 +603,25 @@ mod tests {
     }
 
     #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "\u{3000}",
+            "\u{3000} \u{3000}",
+            " 山田 太郎\u{3000}",
+            "\u{3000}\t山田\u{a0}",
+            "\u{a0}a\u{2003}",
+            "abc",
+            "　ａ　",
+            "漢字",
+            " x\r\n",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
     fn free_text() {
         assert_eq!(items_of("バッチ開始"), Vec::<&str>::new());
         assert_eq!(
