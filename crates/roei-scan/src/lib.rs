@@ -118,15 +118,16 @@ impl Scan {
     /// The contract's output, with the wall time the caller measured.
     pub fn report(mut self, elapsed_ms: u64) -> Report {
         let (persons, with_card) = self.out.tally.linker.count();
+        let counts = *self.out.tally.item_records();
         let mut items: Vec<DataItem> = DataItem::ALL
             .iter()
             .copied()
-            .filter(|i| self.out.tally.item_records[*i as usize] > 0)
+            .filter(|i| counts[*i as usize] > 0)
             .collect();
         items.sort_by_key(|i| i.code());
         let item_records = items
             .iter()
-            .map(|i| (i.code(), self.out.tally.item_records[*i as usize]))
+            .map(|i| (i.code(), counts[*i as usize]))
             .collect();
         let mut errors = self.out.errors;
         errors.sort_by(|a, b| a.path.cmp(&b.path));

@@ -32,6 +32,17 @@ pub fn key(tag: KeyTag, value: &[u8]) -> u64 {
     h.finish().max(1)
 }
 
+/// The key of a name (its name key) with a birth date (`yyyymmdd`): [`key`] of the name, a 0
+/// byte and the date's four bytes, without building that value.
+pub fn name_birth_key(name: &[u8], birth: u32) -> u64 {
+    let mut h = foldhash::quality::FixedState::with_seed(SEED).build_hasher();
+    h.write_u8(KeyTag::NameBirth as u8);
+    h.write(name);
+    h.write_u8(0);
+    h.write_u32(birth);
+    h.finish().max(1)
+}
+
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     /// 0: empty.
@@ -45,6 +56,8 @@ struct Slot {
 /// Records linked at once (see the module's note on memory-level parallelism).
 const BATCH: usize = 64;
 const MIN_SLOTS: usize = 1 << 10;
+/// Keys of the other table merged at once.
+const MERGE_BATCH: usize = 256;
 
 /// Distinct persons under the linkage rule.
 #[derive(Debug, Clone)]
@@ -108,6 +121,12 @@ impl Linker {
 
     /// Doubles the table; parents are renumbered to the new slots.
     fn grow(&mut self) {
+        self.grow_holding(&mut []);
+    }
+
+    /// [`Self::grow`], renumbering also the slot numbers the caller holds in `held`
+    /// (`u32::MAX`: none).
+    fn grow_holding(&mut self, held: &mut [u32]) {
         let old = std::mem::take(&mut self.slots);
         let size = (old.len() * 2).max(MIN_SLOTS);
         self.slots = vec![Slot::default(); size];
@@ -128,6 +147,9 @@ impl Linker {
             if s.key != 0 {
                 s.parent = moved[s.parent as usize];
             }
+        }
+        for h in held.iter_mut().filter(|h| **h != u32::MAX) {
+            *h = moved[*h as usize];
         }
     }
 
@@ -193,6 +215,14 @@ impl Linker {
             let s = self.slots[self.home(k)];
             touch ^= s.key ^ u64::from(s.parent);
         }
+        // Then, the same way, the parent of each key found at home (usually its root, after
+        // path halving): the second load of `find`, which would otherwise miss one at a time.
+        for &k in &self.pending {
+            let s = self.slots[self.home(k)];
+            if s.key == k {
+                touch ^= u64::from(self.slots[s.parent as usize].parent);
+            }
+        }
         std::hint::black_box(touch);
         let pending = std::mem::take(&mut self.pending);
         let records = std::mem::take(&mut self.records);
@@ -236,21 +266,52 @@ impl Linker {
             return;
         }
         self.singles += other.singles;
-        self.reserve(other.len);
         // The node here of each of `other`'s roots.
         let mut mine: Vec<u32> = vec![u32::MAX; other.slots.len()];
-        for i in 0..other.slots.len() {
-            let k = other.slots[i].key;
-            if k == 0 {
-                continue;
+        // `other`'s keys in batches, as in `flush`: the slots a batch needs are read once,
+        // independently, before it is linked. The table grows between batches, as the keys
+        // that are new here require (most are usually shared), not for all of `other` at once.
+        let mut batch: Vec<u32> = Vec::with_capacity(MERGE_BATCH);
+        let n = other.slots.len();
+        let mut i = 0;
+        while i < n {
+            batch.clear();
+            while i < n && batch.len() < MERGE_BATCH {
+                if other.slots[i].key != 0 {
+                    batch.push(u32::try_from(i).expect("u32 slots"));
+                }
+                i += 1;
             }
-            let r = other.find(u32::try_from(i).expect("u32 slots")) as usize;
-            let here = self.node(k);
-            mine[r] = if mine[r] == u32::MAX {
-                here
-            } else {
-                self.union(mine[r], here)
-            };
+            while (self.len + batch.len() + 1) * 8 > self.slots.len() * 5 {
+                self.grow_holding(&mut mine);
+            }
+            let mut touch = 0u64;
+            for &j in &batch {
+                let o = other.slots[j as usize];
+                let s = self.slots[self.home(o.key)];
+                touch ^= s.key ^ u64::from(other.slots[o.parent as usize].parent);
+            }
+            // Second round, with what the first brought in: the node here of the key's root
+            // there, and the parent here of the key.
+            for &j in &batch {
+                let o = other.slots[j as usize];
+                touch ^= u64::from(mine[o.parent as usize]);
+                let s = self.slots[self.home(o.key)];
+                if s.key == o.key {
+                    touch ^= u64::from(self.slots[s.parent as usize].parent);
+                }
+            }
+            std::hint::black_box(touch);
+            for &j in &batch {
+                let k = other.slots[j as usize].key;
+                let r = other.find(j) as usize;
+                let here = self.node(k);
+                mine[r] = if mine[r] == u32::MAX {
+                    here
+                } else {
+                    self.union(mine[r], here)
+                };
+            }
         }
         for (r, m) in mine.into_iter().enumerate() {
             if m != u32::MAX && other.slots[r].card {

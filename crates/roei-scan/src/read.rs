@@ -7,11 +7,10 @@ use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read, Seek};
 use std::os::unix::fs::FileExt as _;
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use memchr::{memchr, memrchr};
-use rayon::prelude::*;
 
 use crate::dict::{Kind, header_kind};
 use crate::record::{Record, Tally};
@@ -627,7 +626,7 @@ impl Lines {
             leaf.problem(format!("{}: {what}: skipped", self.place(at)));
             return;
         };
-        if crate::record::trim(&text).is_empty() {
+        if crate::normalize::trim(&text).is_empty() {
             return;
         }
         match self.fmt {
@@ -692,6 +691,33 @@ fn quote_state(line: &[u8], mut in_quotes: bool, delim: u8) -> bool {
     in_quotes
 }
 
+/// Calls `f` with the position of each `x` in `b`, in order. Cells are short, so a search
+/// restarted for each would cost more than it saves; this looks at eight bytes at a time
+/// (SWAR) and walks the bits of the matches.
+fn each_at(bytes: &[u8], byte: u8, mut f: impl FnMut(usize)) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let pattern = u64::from(byte) * 0x0101_0101_0101_0101;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        let zero_where_equal = u64::from_le_bytes(word) ^ pattern;
+        // The high bit of each byte that is zero, exactly (no carry crosses a byte).
+        let mut found = !(((zero_where_equal & LOW7) + LOW7) | zero_where_equal | LOW7);
+        while found != 0 {
+            f(base + (found.trailing_zeros() / 8) as usize);
+            found &= found - 1;
+        }
+        base += 8;
+    }
+    for (j, &c) in chunks.remainder().iter().enumerate() {
+        if c == byte {
+            f(base + j);
+        }
+    }
+}
+
 /// Splits a CSV record into cells (RFC 4180 quoting); `scratch` holds unescaped quoted cells.
 /// `quotes`: the text may hold a quote (else it is not searched for one).
 fn for_each_cell(
@@ -702,17 +728,13 @@ fn for_each_cell(
     mut f: impl FnMut(usize, &str),
 ) {
     if !quotes || memchr(b'"', text.as_bytes()).is_none() {
-        // Cells are short: a plain loop beats a SIMD search restarted for each one.
-        let b = text.as_bytes();
         let mut start = 0;
         let mut col = 0;
-        for (at, c) in b.iter().enumerate() {
-            if *c == delim {
-                f(col, &text[start..at]);
-                col += 1;
-                start = at + 1;
-            }
-        }
+        each_at(text.as_bytes(), delim, |at| {
+            f(col, &text[start..at]);
+            col += 1;
+            start = at + 1;
+        });
         f(col, &text[start..]);
         return;
     }
@@ -883,79 +905,58 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
         .map(|k| body_start + k * chunk)
         .take_while(|s| *s < size)
         .collect();
-    // A few tallies per worker, not one per chunk: merging is per distinct identifier.
-    let per_part = starts
-        .len()
-        .div_ceil(2 * rayon::current_num_threads())
-        .max(1);
-    let out = starts
-        .par_iter()
-        .with_min_len(per_part)
-        .fold(
-            || Leaf::new(name.to_owned()),
-            |mut leaf, &s| {
-                let end = (s + chunk).min(size);
-                leaf.opened = true;
-                let mut buf = vec![0u8; usize::try_from(end - s).unwrap_or(0)];
-                if let Err(e) = file.read_exact_at(&mut buf, s) {
-                    leaf.problem(format!("cannot read at byte {s}: {e}"));
-                    return leaf;
-                }
-                (ctx.progress)(end - s);
-                // Lines that start in this chunk: after the first newline unless at a line start.
-                let mut from = 0;
-                if s > body_start {
-                    let mut prev = [0u8; 1];
-                    let at_start = file.read_exact_at(&mut prev, s - 1).is_ok() && prev[0] == b'\n';
-                    if !at_start {
-                        match memchr(b'\n', &buf) {
-                            Some(nl) => from = nl + 1,
-                            None => return leaf,
-                        }
+    // One tally per worker, not per chunk (merging costs a lookup per distinct identifier):
+    // each worker takes the next chunk from a shared counter until none is left, so a worker
+    // slowed by the machine simply reads fewer chunks.
+    let next = AtomicUsize::new(0);
+    let workers = rayon::current_num_threads().clamp(1, starts.len().max(1));
+    let done: Mutex<Vec<(Option<u64>, Leaf)>> = Mutex::new(Vec::with_capacity(workers));
+    rayon::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|_| {
+                let mut leaf = Leaf::new(name.to_owned());
+                // Where the first problem this worker kept was seen (chunks are taken in order).
+                let mut first_at = None;
+                let mut buf = Vec::new();
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&s) = starts.get(k) else { break };
+                    let had = !leaf.problems.is_empty();
+                    let parts = ChunkParts {
+                        fmt,
+                        enc,
+                        max,
+                        header: header.as_deref(),
+                        body_start,
+                        chunk,
+                        size,
+                    };
+                    scan_chunk(file, s, &parts, &mut buf, &mut leaf, ctx);
+                    if !had && !leaf.problems.is_empty() {
+                        first_at = Some(s);
                     }
                 }
-                // The last line runs on past the chunk's end.
-                if end < size && buf.last() != Some(&b'\n') {
-                    let mut tail_at = end;
-                    let mut more = vec![0u8; 64 * 1024];
-                    loop {
-                        let n = file.read_at(&mut more, tail_at).unwrap_or(0);
-                        if n == 0 {
-                            break;
-                        }
-                        if let Some(nl) = memchr(b'\n', &more[..n]) {
-                            buf.extend_from_slice(&more[..=nl]);
-                            break;
-                        }
-                        buf.extend_from_slice(&more[..n]);
-                        tail_at += n as u64;
-                        if buf.len() > max + usize::try_from(chunk).unwrap_or(usize::MAX) {
-                            break;
-                        }
-                    }
-                }
-                let mut lines = Lines::new(fmt, enc, max, false);
-                lines.header.clone_from(&header);
-                lines.header_done = true;
-                lines.bom_done = s > 0;
-                lines.block(&buf[from..], true, s + from as u64, &mut leaf);
-                leaf.bytes += end - s;
-                leaf
-            },
-        )
-        .reduce(
-            || Leaf::new(name.to_owned()),
-            |mut a, b| {
-                a.opened |= b.opened;
-                a.bytes += b.bytes;
-                a.tally.merge(b.tally);
-                for p in b.problems {
-                    a.problem(p);
-                }
-                a.more_problems += b.more_problems;
-                a
-            },
-        );
+                done.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push((first_at, leaf));
+            });
+        }
+    });
+    let mut leaves = done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // The problem kept is the first in the file, whichever worker saw it.
+    leaves.sort_by_key(|(at, _)| at.unwrap_or(u64::MAX));
+    let mut out = Leaf::new(name.to_owned());
+    for (_, b) in leaves {
+        out.opened |= b.opened;
+        out.bytes += b.bytes;
+        out.tally.merge(b.tally);
+        for p in b.problems {
+            out.problem(p);
+        }
+        out.more_problems += b.more_problems;
+    }
     let mut total = head;
     total.bytes = body_start;
     total.bytes += out.bytes;
@@ -965,6 +966,81 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
     }
     total.more_problems += out.more_problems;
     Some(total.done())
+}
+
+/// What every chunk of a file shares.
+struct ChunkParts<'a> {
+    fmt: Format,
+    enc: Enc,
+    max: usize,
+    header: Option<&'a [Option<Kind>]>,
+    body_start: u64,
+    chunk: u64,
+    size: u64,
+}
+
+/// Reads the lines that start in the chunk at `s` into `leaf`; `buf` is reused from chunk to
+/// chunk.
+fn scan_chunk(
+    file: &File,
+    s: u64,
+    p: &ChunkParts<'_>,
+    buf: &mut Vec<u8>,
+    leaf: &mut Leaf,
+    ctx: &Ctx<'_>,
+) {
+    let end = (s + p.chunk).min(p.size);
+    leaf.opened = true;
+    // Sized, not cleared: the bytes are read over (zeroing 8 MB per chunk costs a pass).
+    let n = usize::try_from(end - s).unwrap_or(0);
+    if buf.len() > n {
+        buf.truncate(n);
+    } else {
+        buf.resize(n, 0);
+    }
+    if let Err(e) = file.read_exact_at(buf, s) {
+        leaf.problem(format!("cannot read at byte {s}: {e}"));
+        return;
+    }
+    (ctx.progress)(end - s);
+    // Lines that start in this chunk: after the first newline unless at a line start.
+    let mut from = 0;
+    if s > p.body_start {
+        let mut prev = [0u8; 1];
+        let at_start = file.read_exact_at(&mut prev, s - 1).is_ok() && prev[0] == b'\n';
+        if !at_start {
+            match memchr(b'\n', buf) {
+                Some(nl) => from = nl + 1,
+                None => return,
+            }
+        }
+    }
+    // The last line runs on past the chunk's end.
+    if end < p.size && buf.last() != Some(&b'\n') {
+        let mut tail_at = end;
+        let mut more = vec![0u8; 64 * 1024];
+        loop {
+            let n = file.read_at(&mut more, tail_at).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            if let Some(nl) = memchr(b'\n', &more[..n]) {
+                buf.extend_from_slice(&more[..=nl]);
+                break;
+            }
+            buf.extend_from_slice(&more[..n]);
+            tail_at += n as u64;
+            if buf.len() > p.max + usize::try_from(p.chunk).unwrap_or(usize::MAX) {
+                break;
+            }
+        }
+    }
+    let mut lines = Lines::new(p.fmt, p.enc, p.max, false);
+    lines.header = p.header.map(<[Option<Kind>]>::to_vec);
+    lines.header_done = true;
+    lines.bom_done = s > 0;
+    lines.block(&buf[from..], true, s + from as u64, leaf);
+    leaf.bytes += end - s;
 }
 
 /// A .zip archive (or an .xlsx workbook, which is one).
@@ -1065,6 +1141,23 @@ fn scan_zip<R: Read + Seek>(name: &str, r: R, depth: u32, ctx: &Ctx<'_>) -> Outc
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_at_finds_every_delimiter() {
+        // Every length around the 8-byte words, delimiters at every place, non-ASCII between.
+        let mut rng = crate::generate::Rng::new(7);
+        for len in 0..48 {
+            for _ in 0..50 {
+                let b: Vec<u8> = (0..len)
+                    .map(|_| *rng.pick(&[b',', b'a', b'0', 0xE3, 0x80, 0x2C ^ 0x80, b'\t']))
+                    .collect();
+                let mut got = Vec::new();
+                each_at(&b, b',', |at| got.push(at));
+                let want: Vec<usize> = (0..b.len()).filter(|&i| b[i] == b',').collect();
+                assert_eq!(got, want, "{b:?}");
+            }
+        }
+    }
 
     #[test]
     fn quotes_and_cells() {

@@ -5,10 +5,10 @@ use roei_law::DataItem;
 use roei_law::prefectures::PREFECTURES;
 
 use crate::dict::{Kind, labels_in};
-use crate::link::{KeyTag, Linker, key};
-use crate::normalize::{name_key, normalize, normalize_into};
+use crate::link::{KeyTag, Linker, key, name_birth_key};
+use crate::normalize::{name_key, normalize, normalize_into, trim};
 use crate::validate::{
-    is_card, is_domain_byte, is_email, is_jp_phone, is_local_byte, my_number_check, parse_date,
+    email_check, is_card, is_domain_byte, is_jp_phone, is_local_byte, my_number_check, parse_date,
     phone_digits,
 };
 
@@ -19,7 +19,12 @@ pub const ITEMS: usize = DataItem::ALL.len();
 #[derive(Debug, Clone)]
 pub struct Tally {
     pub records: u64,
-    pub item_records: [u64; ITEMS],
+    /// Per item, the records holding it ([`Tally::item_records`]).
+    item_records: [u64; ITEMS],
+    /// Consecutive records with the same items (`run_items`) not yet added to `item_records`:
+    /// the rows of a table mostly hold the same items, so a row costs one comparison.
+    run_items: u64,
+    run: u64,
     pub linker: Linker,
 }
 
@@ -28,6 +33,8 @@ impl Default for Tally {
         Tally {
             records: 0,
             item_records: [0; ITEMS],
+            run_items: 0,
+            run: 0,
             linker: Linker::default(),
         }
     }
@@ -40,10 +47,36 @@ impl Tally {
             std::mem::swap(&mut self.linker, &mut other.linker);
         }
         self.records += other.records;
-        for (a, b) in self.item_records.iter_mut().zip(other.item_records) {
+        for (a, b) in self.item_records.iter_mut().zip(*other.item_records()) {
             *a += b;
         }
         self.linker.merge(other.linker);
+    }
+
+    /// Per item (indexed by `DataItem as usize`), the records holding it.
+    pub fn item_records(&mut self) -> &[u64; ITEMS] {
+        self.settle();
+        &self.item_records
+    }
+
+    fn count_items(&mut self, items: u64) {
+        if items == self.run_items {
+            self.run += 1;
+        } else {
+            self.settle();
+            self.run_items = items;
+            self.run = 1;
+        }
+    }
+
+    /// Adds the pending run to `item_records`.
+    fn settle(&mut self) {
+        let mut items = self.run_items;
+        while items != 0 {
+            self.item_records[items.trailing_zeros() as usize] += self.run;
+            items &= items - 1;
+        }
+        self.run = 0;
     }
 }
 
@@ -64,52 +97,103 @@ pub struct Record {
     part: Vec<u8>,
 }
 
-/// `s` without leading and trailing white space: ASCII first, then only the non-ASCII
-/// characters at the ends are looked at (the ideographic space), not the whole text.
-pub(crate) fn trim(s: &str) -> &str {
-    let mut t = s.trim_ascii();
-    while t.as_bytes().last().is_some_and(|b| *b >= 0x80) {
-        match t.chars().next_back() {
-            Some(c) if c.is_whitespace() => t = t[..t.len() - c.len_utf8()].trim_ascii_end(),
-            _ => break,
-        }
-    }
-    while t.as_bytes().first().is_some_and(|b| *b >= 0x80) {
-        match t.chars().next() {
-            Some(c) if c.is_whitespace() => t = t[c.len_utf8()..].trim_ascii_start(),
-            _ => break,
-        }
-    }
-    t
-}
-
 /// What a free-text value holds, from one pass over its bytes: which detectors can match.
 #[derive(Debug, Clone, Copy, Default)]
 struct Shape {
     /// A letter or a non-ASCII character: a label word may be there.
     wordy: bool,
-    digit: bool,
     at: bool,
     dollar: bool,
     non_ascii: bool,
+    /// ASCII digits in the value.
+    digits: usize,
 }
+
+/// Flags of [`Shape::of`].
+const LETTER: u8 = 1;
+const AT: u8 = 2;
+const DOLLAR: u8 = 4;
+const NON_ASCII: u8 = 8;
 
 impl Shape {
     fn of(b: &[u8]) -> Shape {
-        let mut s = Shape::default();
+        // Compares, not a table: the loop has no lookups and no early exit, so it vectorizes.
+        let mut flags = 0u8;
+        let mut digits = 0usize;
         for &c in b {
-            match c {
-                b'0'..=b'9' => s.digit = true,
-                b'a'..=b'z' | b'A'..=b'Z' => s.wordy = true,
-                b'@' => s.at = true,
-                b'$' => s.dollar = true,
-                0x80.. => s.non_ascii = true,
-                _ => {}
-            }
+            digits += usize::from(c.wrapping_sub(b'0') < 10);
+            flags |= (u8::from((c | 0x20).wrapping_sub(b'a') < 26) * LETTER)
+                | (u8::from(c == b'@') * AT)
+                | (u8::from(c == b'$') * DOLLAR)
+                | ((c >> 7) * NON_ASCII);
         }
-        s.wordy |= s.non_ascii;
-        s
+        let non_ascii = flags & NON_ASCII != 0;
+        Shape {
+            wordy: flags & (LETTER | NON_ASCII) != 0,
+            at: flags & AT != 0,
+            dollar: flags & DOLLAR != 0,
+            non_ascii,
+            digits,
+        }
     }
+
+    fn digit(self) -> bool {
+        self.digits > 0
+    }
+}
+
+/// `yyyy-mm-dd` or `yyyy/mm/dd` with a year of 1xxx or 2xxx, alone or followed by ` hh:mm` or
+/// ` hh:mm:ss`: a timestamp, in which no detector can find anything. Its digit runs hold at most
+/// 10 digits (no card number), start with 1 or 2 (no phone number) and have no 3-digit group
+/// before a hyphen (no postal code), so the generic path would only confirm that, slowly.
+fn is_timestamp(b: &[u8]) -> bool {
+    // The end of a group of `min..=max` digits starting at `i`.
+    let group = |i: usize, min: usize, max: usize| -> Option<usize> {
+        let n = b
+            .get(i..)?
+            .iter()
+            .take(max + 1)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        (min..=max).contains(&n).then_some(i + n)
+    };
+    let sep = |i: usize, set: &[u8]| b.get(i).is_some_and(|c| set.contains(c));
+    let date = || -> Option<usize> {
+        if !matches!(b.first(), Some(b'1' | b'2')) {
+            return None;
+        }
+        let y = group(0, 4, 4)?;
+        if !sep(y, b"-/") {
+            return None;
+        }
+        let m = group(y + 1, 1, 2)?;
+        if b.get(m) != b.get(y) {
+            return None;
+        }
+        group(m + 1, 1, 2)
+    };
+    let Some(d) = date() else {
+        return false;
+    };
+    if d == b.len() {
+        return true;
+    }
+    if b[d] != b' ' {
+        return false;
+    }
+    let Some(h) = group(d + 1, 1, 2) else {
+        return false;
+    };
+    if !sep(h, b":") {
+        return false;
+    }
+    let Some(mi) = group(h + 1, 2, 2) else {
+        return false;
+    };
+    if mi == b.len() {
+        return true;
+    }
+    sep(mi, b":") && group(mi + 1, 2, 2) == Some(b.len())
 }
 
 fn bit(i: DataItem) -> u64 {
@@ -118,10 +202,11 @@ fn bit(i: DataItem) -> u64 {
 
 /// Values that say nothing: an empty cell in all but name.
 fn is_placeholder(v: &str) -> bool {
-    matches!(
-        v,
-        "" | "-" | "－" | "null" | "NULL" | "None" | "none" | "N/A" | "n/a" | "NaN" | "\\N"
-    )
+    v.len() <= 4
+        && matches!(
+            v,
+            "" | "-" | "－" | "null" | "NULL" | "None" | "none" | "N/A" | "n/a" | "NaN" | "\\N"
+        )
 }
 
 impl Record {
@@ -203,7 +288,7 @@ impl Record {
         d.clear();
         let n = normalize(v);
         // The leading number, digits in groups allowed.
-        for b in n.trim_start().bytes() {
+        for b in trim(&n).bytes() {
             match b {
                 b'0'..=b'9' => d.push(b),
                 b' ' | b'-' => {}
@@ -219,17 +304,21 @@ impl Record {
 
     fn email_key(&mut self, v: &str) -> bool {
         let n = normalize(v);
-        let t = n.trim();
-        let mut l = std::mem::take(&mut self.lower);
-        l.clear();
-        l.push_str(t);
-        l.make_ascii_lowercase();
-        let ok = is_email(&l);
-        if ok {
+        let t = trim(&n);
+        let Some(upper) = email_check(t.as_bytes()) else {
+            return false;
+        };
+        if upper {
+            let mut l = std::mem::take(&mut self.lower);
+            l.clear();
+            l.push_str(t);
+            l.make_ascii_lowercase();
             self.add_key(KeyTag::Email, l.as_bytes());
+            self.lower = l;
+        } else {
+            self.add_key(KeyTag::Email, t.as_bytes());
         }
-        self.lower = l;
-        ok
+        true
     }
 
     fn phone_key(&mut self, v: &str) -> bool {
@@ -246,8 +335,26 @@ impl Record {
 
     /// Free text: label words (`氏名：…`, `マイナンバー 1234…`) and content shapes.
     pub fn free(&mut self, text: &str) {
-        let shape = Shape::of(text.as_bytes());
-        if !shape.wordy && !shape.digit && !shape.at && !shape.dollar {
+        let b = text.as_bytes();
+        // The commonest values first: a bare number (order numbers, amounts) is a card number
+        // or nothing (a phone number needs a separator or +81, a postal code its hyphen); a
+        // timestamp is nothing.
+        if b.iter().fold(true, |all, c| all & c.is_ascii_digit()) {
+            if is_card(b) {
+                self.card(b);
+            }
+            return;
+        }
+        if is_timestamp(b) {
+            return;
+        }
+        let shape = Shape::of(b);
+        if !shape.wordy && !shape.at && !shape.dollar {
+            // ASCII digits and punctuation only: digit runs are all there can be, and each of
+            // their detectors needs at least 7 digits.
+            if shape.digits >= 7 {
+                self.digit_runs(text);
+            }
             return;
         }
         let mut norm = std::mem::take(&mut self.norm);
@@ -428,7 +535,7 @@ impl Record {
         if shape.non_ascii && t.contains('〒') {
             self.postal_mark(t);
         }
-        if shape.digit {
+        if shape.digit() {
             self.digit_runs(t);
         }
     }
@@ -561,21 +668,10 @@ impl Record {
         if !name.is_empty()
             && let Some(b) = self.birth
         {
-            let mut v = std::mem::take(&mut self.part);
-            v.clear();
-            v.extend_from_slice(name.as_bytes());
-            v.push(0);
-            v.extend_from_slice(&b.to_le_bytes());
-            self.keys.push(key(KeyTag::NameBirth, &v));
-            self.part = v;
+            self.keys.push(name_birth_key(name.as_bytes(), b));
         }
         tally.records += 1;
-        let mut items = self.items;
-        while items != 0 {
-            let i = items.trailing_zeros() as usize;
-            tally.item_records[i] += 1;
-            items &= items - 1;
-        }
+        tally.count_items(self.items);
         tally.linker.add(&self.keys, self.has_card, self.items != 0);
         self.items = 0;
         self.keys.clear();
@@ -597,7 +693,7 @@ mod tests {
         r.finish(&mut t);
         DataItem::ALL
             .iter()
-            .filter(|i| t.item_records[**i as usize] > 0)
+            .filter(|i| t.item_records()[**i as usize] > 0)
             .map(|i| i.code())
             .collect()
     }
@@ -616,8 +712,90 @@ mod tests {
             "　ａ　",
             "漢字",
             " x\r\n",
+            "\x0ba\x0b",
+            "a ",
+            " a",
         ] {
             assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    /// The items and keys `f` gives a fresh record.
+    fn outcome(f: impl FnOnce(&mut Record)) -> (u64, Vec<u64>) {
+        let mut r = Record::new();
+        f(&mut r);
+        (r.items, r.keys.clone())
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_generic_one() {
+        // Bare numbers and timestamps skip the generic scan of digit runs: it must find the
+        // same (for timestamps: nothing).
+        let mut rng = crate::generate::Rng::new(3);
+        let mut cells: Vec<String> = (0..4000)
+            .map(|i| {
+                let len = 1 + i % 22;
+                (0..len)
+                    .map(|_| char::from(b'0' + u8::try_from(rng.below(10)).unwrap_or(0)))
+                    .collect()
+            })
+            .collect();
+        cells.extend(
+            [
+                "4111111111111111",
+                "378282246310005",
+                "4111111111111112",
+                "0312345678",
+            ]
+            .map(String::from),
+        );
+        for i in 0..2000u64 {
+            let (y, m, d, h, mi) = (1000 + i * 7 % 2000, i % 14, i % 33, i % 25, i % 61);
+            cells.push(format!("{y}-{m:02}-{d:02}"));
+            cells.push(format!("{y}/{m}/{d} {h}:{mi:02}"));
+            cells.push(format!("{y}-{m}-{d} {h:02}:{mi:02}:{:02}", i % 60));
+        }
+        let mut stamps = 0;
+        for c in &cells {
+            let fast = outcome(|r| r.free(c));
+            let generic = outcome(|r| r.digit_runs(c));
+            assert_eq!(fast, generic, "{c:?}");
+            if is_timestamp(c.as_bytes()) {
+                stamps += 1;
+                assert_eq!(generic, (0, vec![]), "{c:?}");
+            }
+        }
+        assert!(stamps >= 6000, "{stamps}");
+        assert_eq!(
+            outcome(|r| r.free("4111111111111111")).0,
+            bit(DataItem::CardNumber)
+        );
+    }
+
+    #[test]
+    fn timestamps() {
+        for t in [
+            "2026-11-01",
+            "2026/11/01",
+            "1999-1-2",
+            "2026-11-01 00:00",
+            "2026-11-01 9:05:59",
+        ] {
+            assert!(is_timestamp(t.as_bytes()), "{t}");
+        }
+        for t in [
+            "0120-11-01",
+            "2026-11/01",
+            "2026-11-01 ",
+            "2026-11-01 00",
+            "2026-11-01 00:0",
+            "2026-11-01 00:00:",
+            "2026-11-01 0312345678",
+            "2026-11-011",
+            "20261-1-01",
+            "2026-",
+        ] {
+            assert!(!is_timestamp(t.as_bytes()), "{t}");
         }
     }
 

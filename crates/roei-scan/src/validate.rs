@@ -3,16 +3,14 @@
 
 /// Luhn (mod 10) over ASCII digits.
 pub fn luhn(digits: &[u8]) -> bool {
+    // Every second digit from the right doubled, its digits summed: a table.
+    const DOUBLED: [u32; 10] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
     let mut sum = 0u32;
-    for (i, d) in digits.iter().rev().enumerate() {
-        let mut v = u32::from(d - b'0');
-        if i % 2 == 1 {
-            v *= 2;
-            if v > 9 {
-                v -= 9;
-            }
-        }
-        sum += v;
+    let mut doubled = false;
+    for &d in digits.iter().rev() {
+        let v = u32::from(d.wrapping_sub(b'0')).min(9);
+        sum += if doubled { DOUBLED[v as usize] } else { v };
+        doubled = !doubled;
     }
     sum.is_multiple_of(10)
 }
@@ -31,11 +29,8 @@ pub fn card_brand(digits: &[u8]) -> Option<&'static str> {
     if !(13..=19).contains(&len) {
         return None;
     }
-    let p1 = prefix(digits, 1);
-    let p2 = prefix(digits, 2);
-    let p3 = prefix(digits, 3);
-    let p4 = prefix(digits, 4);
     let p6 = prefix(digits, 6);
+    let (p1, p2, p3, p4) = (p6 / 100_000, p6 / 10_000, p6 / 1_000, p6 / 100);
     if p1 == 4 && matches!(len, 13 | 16 | 19) {
         return Some("visa");
     }
@@ -108,7 +103,7 @@ pub fn is_jp_phone(digits: &[u8]) -> bool {
 /// Digits of a phone value: the ASCII digits of `text` with a leading `+81` (or `81` after `+`)
 /// turned into `0`.
 pub fn phone_digits(text: &str, out: &mut Vec<u8>) {
-    let t = text.trim_start().as_bytes();
+    let t = crate::normalize::trim_start(text).as_bytes();
     let (intl, rest) = match t.strip_prefix(b"+81") {
         Some(r) => (true, r),
         None => (false, t),
@@ -131,19 +126,36 @@ pub fn phone_digits(text: &str, out: &mut Vec<u8>) {
 
 /// An e-mail address: `local@domain.tld`, ASCII, with a dot in the domain.
 pub fn is_email(s: &str) -> bool {
-    let b = s.as_bytes();
-    let Some(at) = b.iter().position(|c| *c == b'@') else {
-        return false;
-    };
+    email_check(s.as_bytes()).is_some()
+}
+
+/// [`is_email`] in one pass over the bytes: `Some(has_upper_case)` for an address (its key is
+/// lower case), `None` for anything else.
+pub(crate) fn email_check(b: &[u8]) -> Option<bool> {
+    let at = memchr::memchr(b'@', b)?;
     let (local, domain) = (&b[..at], &b[at + 1..]);
-    !local.is_empty()
-        && local.len() <= 64
-        && domain.len() >= 3
-        && domain[0] != b'.'
-        && domain[domain.len() - 1] != b'.'
-        && domain.contains(&b'.')
-        && local.iter().all(|c| is_local_byte(*c))
-        && domain.iter().all(|c| is_domain_byte(*c))
+    if local.is_empty()
+        || local.len() > 64
+        || domain.len() < 3
+        || domain[0] == b'.'
+        || domain[domain.len() - 1] == b'.'
+    {
+        return None;
+    }
+    // Bit 1 survives only if every local byte allows it, bit 2 likewise for the domain.
+    let mut ok = 3u8;
+    let mut upper = false;
+    let mut dot = false;
+    for &c in local {
+        ok &= EMAIL_BYTES[c as usize] | 2;
+        upper |= c.is_ascii_uppercase();
+    }
+    for &c in domain {
+        ok &= EMAIL_BYTES[c as usize] | 1;
+        upper |= c.is_ascii_uppercase();
+        dot |= c == b'.';
+    }
+    (ok == 3 && dot).then_some(upper)
 }
 
 /// Bytes allowed in an e-mail's local part (1) and domain (2).
@@ -238,7 +250,7 @@ fn sep(s: &str) -> Option<&str> {
 /// `text` must already be normalized.
 #[allow(clippy::many_single_char_names)]
 pub fn parse_date(text: &str) -> Option<u32> {
-    let t = text.trim();
+    let t = crate::normalize::trim(text);
     let era = t.as_bytes().first().is_some_and(|b| !b.is_ascii_digit());
     for (name, letter, start) in ERAS.iter().take_while(|_| era) {
         let rest = t
@@ -331,6 +343,61 @@ mod tests {
         assert_eq!(parse_date("大正14年 3月 1日"), Some(19250301));
         assert_eq!(parse_date("1980-02-30"), None);
         assert_eq!(parse_date("abc"), None);
+    }
+
+    #[test]
+    fn email_check_is_the_rule_in_one_pass() {
+        // The rule as it reads: one `@`, local part of 1–64 local bytes, a domain of at least
+        // 3 domain bytes with a dot, not at either end.
+        fn rule(b: &[u8]) -> bool {
+            let Some(at) = b.iter().position(|c| *c == b'@') else {
+                return false;
+            };
+            let (l, d) = (&b[..at], &b[at + 1..]);
+            !l.is_empty()
+                && l.len() <= 64
+                && d.len() >= 3
+                && d[0] != b'.'
+                && d[d.len() - 1] != b'.'
+                && d.contains(&b'.')
+                && l.iter().all(|c| is_local_byte(*c))
+                && d.iter().all(|c| is_domain_byte(*c))
+        }
+        let mut rng = crate::generate::Rng::new(5);
+        let alphabet = b"aZ0.-_+@%!~ \x80";
+        for _ in 0..20_000 {
+            let n = usize::try_from(rng.below(12)).unwrap_or(0);
+            let b: Vec<u8> = (0..n).map(|_| *rng.pick(alphabet)).collect();
+            let got = email_check(&b);
+            assert_eq!(got.is_some(), rule(&b), "{b:?}");
+            if let Some(upper) = got {
+                assert_eq!(upper, b.iter().any(u8::is_ascii_uppercase));
+            }
+        }
+    }
+
+    #[test]
+    fn luhn_by_table_is_luhn() {
+        fn plain(d: &[u8]) -> bool {
+            let sum: u32 = d
+                .iter()
+                .rev()
+                .enumerate()
+                .map(|(i, c)| {
+                    let v = u32::from(c - b'0') * if i % 2 == 1 { 2 } else { 1 };
+                    if v > 9 { v - 9 } else { v }
+                })
+                .sum();
+            sum % 10 == 0
+        }
+        let mut rng = crate::generate::Rng::new(9);
+        for _ in 0..20_000 {
+            let n = usize::try_from(rng.below(20)).unwrap_or(0);
+            let d: Vec<u8> = (0..n)
+                .map(|_| b'0' + u8::try_from(rng.below(10)).unwrap_or(0))
+                .collect();
+            assert_eq!(luhn(&d), plain(&d), "{d:?}");
+        }
     }
 
     #[test]
