@@ -388,7 +388,7 @@ mod tests {
                     if v > 9 { v - 9 } else { v }
                 })
                 .sum();
-            sum % 10 == 0
+            sum.is_multiple_of(10)
         }
         let mut rng = crate::generate::Rng::new(9);
         for _ in 0..20_000 {
