@@ -80,6 +80,7 @@ fn fold(c: char, prev_digit: bool) -> char {
 }
 
 /// `s` without leading and trailing white space (as `str::trim`).
+#[inline]
 pub(crate) fn trim(s: &str) -> &str {
     let b = s.as_bytes();
     let (Some(&first), Some(&last)) = (b.first(), b.last()) else {

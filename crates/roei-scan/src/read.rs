@@ -656,11 +656,14 @@ impl Lines {
                         return;
                     }
                 }
-                let header = self.header.as_deref();
+                let header = self.header.as_deref().unwrap_or(&[]);
                 let rec = &mut self.rec;
                 let quotes = self.quotes;
                 for_each_cell(&text, d, quotes, &mut self.cell, |i, c| {
-                    rec.field(header.and_then(|h| h.get(i).copied().flatten()), c);
+                    // An empty cell says nothing, whatever its column.
+                    if !c.is_empty() {
+                        rec.field(header.get(i).copied().flatten(), c);
+                    }
                 });
                 rec.finish(&mut leaf.tally);
             }
