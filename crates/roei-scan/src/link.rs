@@ -24,19 +24,24 @@ pub enum KeyTag {
 
 const SEED: u64 = 0x726f_6569_7363_616e; // "roeiscan"
 
-/// The 64-bit key of an identifier value (already normalized); never 0 (0 marks an empty slot).
-pub fn key(tag: KeyTag, value: &[u8]) -> u64 {
+/// The hasher of every key, started with the identifier's tag.
+fn hasher(tag: KeyTag) -> impl Hasher {
     let mut h = foldhash::quality::FixedState::with_seed(SEED).build_hasher();
     h.write_u8(tag as u8);
+    h
+}
+
+/// The 64-bit key of an identifier value (already normalized); never 0 (0 marks an empty slot).
+pub fn key(tag: KeyTag, value: &[u8]) -> u64 {
+    let mut h = hasher(tag);
     h.write(value);
     h.finish().max(1)
 }
 
-/// The key of a name (its name key) with a birth date (`yyyymmdd`): [`key`] of the name, a 0
-/// byte and the date's four bytes, without building that value.
+/// The key of a name (its name key) with a birth date (`yyyymmdd`), hashed from the two parts
+/// (the name, a 0 byte, the date) without building one value of them.
 pub fn name_birth_key(name: &[u8], birth: u32) -> u64 {
-    let mut h = foldhash::quality::FixedState::with_seed(SEED).build_hasher();
-    h.write_u8(KeyTag::NameBirth as u8);
+    let mut h = hasher(KeyTag::NameBirth);
     h.write(name);
     h.write_u8(0);
     h.write_u32(birth);
@@ -155,8 +160,13 @@ impl Linker {
 
     /// Room for `more` keys without growing: slot numbers held meanwhile stay valid.
     fn reserve(&mut self, more: usize) {
+        self.reserve_holding(more, &mut []);
+    }
+
+    /// [`Self::reserve`], renumbering the slot numbers in `held` if the table grows.
+    fn reserve_holding(&mut self, more: usize, held: &mut [u32]) {
         while (self.len + more + 1) * 8 > self.slots.len() * 5 {
-            self.grow();
+            self.grow_holding(held);
         }
     }
 
@@ -282,9 +292,7 @@ impl Linker {
                 }
                 i += 1;
             }
-            while (self.len + batch.len() + 1) * 8 > self.slots.len() * 5 {
-                self.grow_holding(&mut mine);
-            }
+            self.reserve_holding(batch.len(), &mut mine);
             let mut touch = 0u64;
             for &j in &batch {
                 let o = other.slots[j as usize];

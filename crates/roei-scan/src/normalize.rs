@@ -82,33 +82,44 @@ fn fold(c: char, prev_digit: bool) -> char {
 /// `s` without leading and trailing white space (as `str::trim`).
 #[inline]
 pub(crate) fn trim(s: &str) -> &str {
-    let b = s.as_bytes();
-    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
-        return s;
-    };
-    // The white-space characters are U+0009–000D, U+0020, U+0085, U+00A0, U+1680,
-    // U+2000–200A, U+2028, U+2029, U+202F, U+205F and U+3000: in UTF-8 they start with a byte
-    // up to 0x20, C2, E1, E2 or E3 80, and end with a byte up to 0x20 or after C2, 80, 81 or
-    // 9A. Anything else is returned as it is, without decoding.
-    let may_start =
-        first <= b' ' || matches!(first, 0xC2 | 0xE1 | 0xE2) || (first == 0xE3 && b[1] == 0x80);
-    let may_end =
-        last <= b' ' || (last >= 0x80 && matches!(b[b.len() - 2], 0x80 | 0x81 | 0x9A | 0xC2));
-    if may_start || may_end { s.trim() } else { s }
+    if may_start_white(s.as_bytes()) || may_end_white(s.as_bytes()) {
+        s.trim()
+    } else {
+        s
+    }
 }
 
 /// `s` without leading white space (as `str::trim_start`).
 pub(crate) fn trim_start(s: &str) -> &str {
-    let b = s.as_bytes();
+    if may_start_white(s.as_bytes()) {
+        s.trim_start()
+    } else {
+        s
+    }
+}
+
+// The white-space characters are U+0009–000D, U+0020, U+0085, U+00A0, U+1680, U+2000–200A,
+// U+2028, U+2029, U+202F, U+205F and U+3000. In UTF-8 they start with a byte up to 0x20, C2,
+// E1, E2 or E3 80, and end with a byte up to 0x20 or one after C2, 80, 81 or 9A: text that
+// does not is returned by the trims as it is, without decoding.
+
+/// `b` (valid UTF-8) may start with a white-space character.
+fn may_start_white(b: &[u8]) -> bool {
     match b.first() {
-        Some(&first)
-            if first <= b' '
-                || matches!(first, 0xC2 | 0xE1 | 0xE2)
-                || (first == 0xE3 && b[1] == 0x80) =>
-        {
-            s.trim_start()
+        Some(&first) => {
+            first <= b' ' || matches!(first, 0xC2 | 0xE1 | 0xE2) || (first == 0xE3 && b[1] == 0x80)
         }
-        _ => s,
+        None => false,
+    }
+}
+
+/// `b` (valid UTF-8) may end with a white-space character.
+fn may_end_white(b: &[u8]) -> bool {
+    match b.last() {
+        Some(&last) => {
+            last <= b' ' || (last >= 0x80 && matches!(b[b.len() - 2], 0x80 | 0x81 | 0x9A | 0xC2))
+        }
+        None => false,
     }
 }
 
@@ -132,6 +143,33 @@ mod tests {
         );
         assert_eq!(normalize("ルーシー"), "ルーシー");
         assert!(matches!(normalize("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn trims_are_str_trims() {
+        for s in [
+            "",
+            " ",
+            "\u{3000}",
+            "\u{3000} \u{3000}",
+            " 山田 太郎\u{3000}",
+            "\u{3000}\t山田\u{a0}",
+            "\u{a0}a\u{2003}",
+            "\u{1680}x\u{205f}",
+            "\u{2028}也\u{2029}",
+            "abc",
+            "　ａ　",
+            "漢字",
+            "也",
+            " x\r\n",
+            "\x0ba\x0b",
+            "\u{85}a\u{85}",
+            "a ",
+            " a",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+            assert_eq!(trim_start(s), s.trim_start(), "{s:?}");
+        }
     }
 
     #[test]

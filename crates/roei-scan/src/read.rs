@@ -63,6 +63,17 @@ impl Leaf {
         }
     }
 
+    /// Adds what `other` (another part of the same file) read; its problems come after ours.
+    fn absorb(&mut self, other: Leaf) {
+        self.opened |= other.opened;
+        self.bytes += other.bytes;
+        self.tally.merge(other.tally);
+        for p in other.problems {
+            self.problem(p);
+        }
+        self.more_problems += other.more_problems;
+    }
+
     fn problem(&mut self, p: String) {
         if self.problems.is_empty() {
             self.problems.push(p);
@@ -694,7 +705,7 @@ fn quote_state(line: &[u8], mut in_quotes: bool, delim: u8) -> bool {
     in_quotes
 }
 
-/// Calls `f` with the position of each `x` in `b`, in order. Cells are short, so a search
+/// Calls `f` with the position of each `byte` in `bytes`, in order. Cells are short, so a search
 /// restarted for each would cost more than it saves; this looks at eight bytes at a time
 /// (SWAR) and walks the bits of the matches.
 fn each_at(bytes: &[u8], byte: u8, mut f: impl FnMut(usize)) {
@@ -911,6 +922,15 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
     // One tally per worker, not per chunk (merging costs a lookup per distinct identifier):
     // each worker takes the next chunk from a shared counter until none is left, so a worker
     // slowed by the machine simply reads fewer chunks.
+    let parts = ChunkParts {
+        fmt,
+        enc,
+        max,
+        header: header.as_deref(),
+        body_start,
+        chunk,
+        size,
+    };
     let next = AtomicUsize::new(0);
     let workers = rayon::current_num_threads().clamp(1, starts.len().max(1));
     let done: Mutex<Vec<(Option<u64>, Leaf)>> = Mutex::new(Vec::with_capacity(workers));
@@ -925,15 +945,6 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&s) = starts.get(k) else { break };
                     let had = !leaf.problems.is_empty();
-                    let parts = ChunkParts {
-                        fmt,
-                        enc,
-                        max,
-                        header: header.as_deref(),
-                        body_start,
-                        chunk,
-                        size,
-                    };
                     scan_chunk(file, s, &parts, &mut buf, &mut leaf, ctx);
                     if !had && !leaf.problems.is_empty() {
                         first_at = Some(s);
@@ -950,24 +961,11 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     // The problem kept is the first in the file, whichever worker saw it.
     leaves.sort_by_key(|(at, _)| at.unwrap_or(u64::MAX));
-    let mut out = Leaf::new(name.to_owned());
-    for (_, b) in leaves {
-        out.opened |= b.opened;
-        out.bytes += b.bytes;
-        out.tally.merge(b.tally);
-        for p in b.problems {
-            out.problem(p);
-        }
-        out.more_problems += b.more_problems;
-    }
     let mut total = head;
     total.bytes = body_start;
-    total.bytes += out.bytes;
-    total.tally.merge(out.tally);
-    for p in out.problems {
-        total.problem(p);
+    for (_, leaf) in leaves {
+        total.absorb(leaf);
     }
-    total.more_problems += out.more_problems;
     Some(total.done())
 }
 

@@ -6,7 +6,7 @@ use roei_law::prefectures::PREFECTURES;
 
 use crate::dict::{Kind, labels_in};
 use crate::link::{KeyTag, Linker, key, name_birth_key};
-use crate::normalize::{name_key, normalize, normalize_into, trim};
+use crate::normalize::{name_key, normalize, normalize_into, trim, trim_start};
 use crate::validate::{
     email_check, is_card, is_domain_byte, is_jp_phone, is_local_byte, my_number_check, parse_date,
     phone_digits,
@@ -135,10 +135,6 @@ impl Shape {
             non_ascii,
             digits,
         }
-    }
-
-    fn digit(self) -> bool {
-        self.digits > 0
     }
 }
 
@@ -288,7 +284,7 @@ impl Record {
         d.clear();
         let n = normalize(v);
         // The leading number, digits in groups allowed.
-        for b in trim(&n).bytes() {
+        for b in trim_start(&n).bytes() {
             match b {
                 b'0'..=b'9' => d.push(b),
                 b' ' | b'-' => {}
@@ -535,7 +531,7 @@ impl Record {
         if shape.non_ascii && t.contains('〒') {
             self.postal_mark(t);
         }
-        if shape.digit() {
+        if shape.digits > 0 {
             self.digit_runs(t);
         }
     }
@@ -696,28 +692,6 @@ mod tests {
             .filter(|i| t.item_records()[**i as usize] > 0)
             .map(|i| i.code())
             .collect()
-    }
-
-    #[test]
-    fn trim_is_str_trim() {
-        for s in [
-            "",
-            " ",
-            "\u{3000}",
-            "\u{3000} \u{3000}",
-            " 山田 太郎\u{3000}",
-            "\u{3000}\t山田\u{a0}",
-            "\u{a0}a\u{2003}",
-            "abc",
-            "　ａ　",
-            "漢字",
-            " x\r\n",
-            "\x0ba\x0b",
-            "a ",
-            " a",
-        ] {
-            assert_eq!(trim(s), s.trim(), "{s:?}");
-        }
     }
 
     /// The items and keys `f` gives a fresh record.

@@ -223,3 +223,44 @@ fn xlsx_and_nested_containers() {
     assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
     assert!(r.errors[0].path.ends_with("broken.xlsx"));
 }
+
+#[test]
+fn the_first_problem_of_a_chunked_file_is_reported_whichever_worker_reads_it() {
+    // A text file read in 48 chunks by 3 workers: long lines are skipped in many chunks, the
+    // report names the first one in the file and counts the others, the same on every run.
+    let d = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    let mut long_lines = Vec::new();
+    for i in 0..2000 {
+        if i % 97 == 13 {
+            long_lines.push(text.len());
+            text.push_str(&"x".repeat(300));
+        } else {
+            let _ = write!(text, "user{i}@example.jp");
+        }
+        text.push('\n');
+    }
+    std::fs::write(d.path().join("log.txt"), &text).unwrap();
+    let opts = ScanOptions {
+        limits: Limits {
+            max_record: 200,
+            ..Limits::default()
+        },
+        chunk_size: text.len() / 48,
+        ..ScanOptions::default()
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let want = format!(
+        "byte {}: longer than 200 bytes: skipped (and {} more problems)",
+        long_lines[0],
+        long_lines.len() - 1
+    );
+    for _ in 0..20 {
+        let r = pool.install(|| scan_with(d.path(), &opts));
+        assert_eq!(r.records, 2000 - long_lines.len() as u64);
+        assert_eq!(error_of(&r, "log.txt"), want);
+    }
+}
