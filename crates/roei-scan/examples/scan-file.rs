@@ -1,5 +1,5 @@
 //! Scans files with the library alone (no CLI), for profiling: `scan-file THREADS PATH...`
-//! prints the elapsed time, MB/s and the persons found.
+//! prints the elapsed time, MB/s and the persons found (`ROEI_CHUNK=BYTES`: the chunk size).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -15,9 +15,15 @@ fn main() {
         .num_threads(threads)
         .build()
         .expect("thread pool");
+    let mut opts = roei_scan::ScanOptions::default();
+    if let Some(c) = std::env::var("ROEI_CHUNK")
+        .ok()
+        .and_then(|c| c.parse().ok())
+    {
+        opts.chunk_size = c;
+    }
     let start = Instant::now();
-    let scan =
-        pool.install(|| roei_scan::scan_paths(&paths, &roei_scan::ScanOptions::default(), &|_| {}));
+    let scan = pool.install(|| roei_scan::scan_paths(&paths, &opts, &|_| {}));
     let secs = start.elapsed().as_secs_f64();
     let r = scan.report(0);
     #[allow(clippy::cast_precision_loss)]

@@ -7,8 +7,14 @@
 //! line. Records are linked in batches; before a batch is linked, every key's home slot is read
 //! once, independently of the others, so that the processor fetches them from memory in
 //! parallel instead of one cache miss after another.
+//!
+//! The workers reading the chunks of one large file link into one [`SharedLinker`] at once
+//! (compare-and-swap on the slots), instead of each building a table of its own and merging
+//! them at the end: no serial merge, and one table's memory instead of one per worker.
 
 use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 
 /// What an identifier is; part of its key so that a phone number and a My Number with the same
 /// digits stay apart.
@@ -64,6 +70,11 @@ const MIN_SLOTS: usize = 1 << 10;
 /// Keys of the other table merged at once.
 const MERGE_BATCH: usize = 256;
 
+/// The table is grown before more than 5/8 of its slots are taken.
+fn fits(keys: usize, slots: usize) -> bool {
+    (keys + 1) * 8 <= slots * 5
+}
+
 /// Distinct persons under the linkage rule.
 #[derive(Debug, Clone)]
 pub struct Linker {
@@ -74,6 +85,9 @@ pub struct Linker {
     /// Keys of the records not yet linked, and each record's end in `pending` and card flag.
     pending: Vec<u64>,
     records: Vec<(u32, bool)>,
+    /// Attached to a table shared with other workers: records are linked there, not in
+    /// `slots` (see [`Linker::attached`]).
+    shared: Option<Arc<SharedLinker>>,
 }
 
 impl Default for Linker {
@@ -84,6 +98,7 @@ impl Default for Linker {
             singles: 0,
             pending: Vec::with_capacity(BATCH * 8),
             records: Vec::with_capacity(BATCH),
+            shared: None,
         }
     }
 }
@@ -98,9 +113,25 @@ impl Linker {
         (k as usize) & self.mask()
     }
 
+    /// A linker whose records are linked in `table`, which other workers link into too. Its
+    /// own count holds only the records without identifiers; [`Linker::detach`] it when done,
+    /// then take the persons from [`SharedLinker::into_linker`].
+    pub fn attached(table: Arc<SharedLinker>) -> Linker {
+        Linker {
+            shared: Some(table),
+            ..Linker::default()
+        }
+    }
+
+    /// Links what is buffered into the shared table and lets go of it.
+    pub fn detach(&mut self) {
+        self.flush();
+        self.shared = None;
+    }
+
     /// The node of `k`, inserted as a root of its own when new.
     fn node(&mut self, k: u64) -> u32 {
-        if (self.len + 1) * 8 > self.slots.len() * 5 {
+        if !fits(self.len, self.slots.len()) {
             self.grow();
         }
         let mask = self.mask();
@@ -165,7 +196,7 @@ impl Linker {
 
     /// [`Self::reserve`], renumbering the slot numbers in `held` if the table grows.
     fn reserve_holding(&mut self, more: usize, held: &mut [u32]) {
-        while (self.len + more + 1) * 8 > self.slots.len() * 5 {
+        while !fits(self.len + more, self.slots.len()) {
             self.grow_holding(held);
         }
     }
@@ -214,6 +245,12 @@ impl Linker {
     /// Links the buffered records.
     fn flush(&mut self) {
         if self.records.is_empty() {
+            return;
+        }
+        if let Some(table) = &self.shared {
+            table.link(&self.pending, &self.records);
+            self.pending.clear();
+            self.records.clear();
             return;
         }
         // Grown for the whole batch before the home slots are touched (and so that no node
@@ -266,7 +303,12 @@ impl Linker {
     }
 
     /// Folds `other` in: its components are joined to ours through the keys they share.
+    /// Neither may be attached to a shared table.
     pub fn merge(&mut self, mut other: Linker) {
+        debug_assert!(
+            self.shared.is_none() && other.shared.is_none(),
+            "detach before merging"
+        );
         self.flush();
         other.flush();
         if self.len == 0 {
@@ -352,6 +394,254 @@ impl Linker {
     }
 }
 
+/// A slot of [`SharedLinker`]: [`Slot`] with atomic fields.
+#[derive(Debug)]
+struct SharedSlot {
+    key: AtomicU64,
+    parent: AtomicU32,
+    /// A valid card number was seen with this key (its root is found at the end).
+    card: AtomicBool,
+}
+
+/// One identifier table that several workers link records into at once.
+///
+/// Keys are inserted with a compare-and-swap on an empty slot; a union sets, with a
+/// compare-and-swap, the parent of the root with the larger slot number to the other root.
+/// Every parent is therefore a smaller slot number than its child (growing the table keeps
+/// that: each person's root becomes the member in the lowest new slot), so no interleaving
+/// makes a cycle, and the persons found do not depend on it. The table only grows while no
+/// batch is being linked (a write lock; batches hold the read lock), when the keys already
+/// in it and those that the batches in progress may still add would fill more than 5/8.
+#[derive(Debug)]
+pub struct SharedLinker {
+    slots: RwLock<Vec<SharedSlot>>,
+    /// Keys in the table, plus the keys of the batches being linked (they may all be new).
+    claimed: AtomicUsize,
+}
+
+impl Default for SharedLinker {
+    fn default() -> Self {
+        SharedLinker {
+            slots: RwLock::new(empty_shared(MIN_SLOTS)),
+            claimed: AtomicUsize::new(0),
+        }
+    }
+}
+
+fn empty_shared(size: usize) -> Vec<SharedSlot> {
+    (0..size)
+        .map(|i| SharedSlot {
+            key: AtomicU64::new(0),
+            // An empty slot is its own root already: a key stored in it needs no second write.
+            parent: AtomicU32::new(u32::try_from(i).expect("fewer than 2^32 slots")),
+            card: AtomicBool::new(false),
+        })
+        .collect()
+}
+
+#[allow(clippy::cast_possible_truncation)]
+fn shared_home(slots: &[SharedSlot], k: u64) -> usize {
+    (k as usize) & (slots.len() - 1)
+}
+
+/// The slot of `k`, taken when new (`taken` counts it).
+fn shared_node(slots: &[SharedSlot], k: u64, taken: &mut usize) -> u32 {
+    let mask = slots.len() - 1;
+    let mut i = shared_home(slots, k);
+    loop {
+        let s = &slots[i];
+        let mut now = s.key.load(Relaxed);
+        if now == 0 {
+            match s.key.compare_exchange(0, k, Relaxed, Relaxed) {
+                Ok(_) => {
+                    *taken += 1;
+                    return u32::try_from(i).expect("fewer than 2^32 slots");
+                }
+                Err(other) => now = other,
+            }
+        }
+        if now == k {
+            return u32::try_from(i).expect("fewer than 2^32 slots");
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+fn shared_find(slots: &[SharedSlot], mut x: u32) -> u32 {
+    loop {
+        let p = slots[x as usize].parent.load(Relaxed);
+        if p == x {
+            return x;
+        }
+        let gp = slots[p as usize].parent.load(Relaxed);
+        if gp != p {
+            // Path halving; if another worker changed the parent meanwhile, its value stands.
+            let _ = slots[x as usize]
+                .parent
+                .compare_exchange(p, gp, Relaxed, Relaxed);
+        }
+        x = p;
+    }
+}
+
+fn shared_union(slots: &[SharedSlot], a: u32, b: u32) -> u32 {
+    loop {
+        let (ra, rb) = (shared_find(slots, a), shared_find(slots, b));
+        if ra == rb {
+            return ra;
+        }
+        let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        // Only a root is linked: if `child` was linked meanwhile, look again.
+        if slots[child as usize]
+            .parent
+            .compare_exchange(child, root, Relaxed, Relaxed)
+            .is_ok()
+        {
+            return root;
+        }
+    }
+}
+
+impl SharedLinker {
+    /// The table, with room for `more` new keys until the guard is dropped and `more` is
+    /// taken off `claimed` again.
+    fn room(&self, more: usize) -> RwLockReadGuard<'_, Vec<SharedSlot>> {
+        loop {
+            {
+                let slots = self.slots.read().unwrap_or_else(PoisonError::into_inner);
+                let claimed = self.claimed.fetch_add(more, Relaxed) + more;
+                if fits(claimed, slots.len()) {
+                    return slots;
+                }
+                self.claimed.fetch_sub(more, Relaxed);
+            }
+            let mut slots = self.slots.write().unwrap_or_else(PoisonError::into_inner);
+            // No batch is in progress: `claimed` is the number of keys.
+            if !fits(self.claimed.load(Relaxed) + more, slots.len()) {
+                *slots = grown(&slots);
+            }
+        }
+    }
+
+    /// Links one batch of records (as [`Linker::flush`]: `records` ends in `pending`).
+    fn link(&self, pending: &[u64], records: &[(u32, bool)]) {
+        let slots = self.room(pending.len());
+        // The home slots, then the parents found there, read independently first (see the
+        // module's note).
+        let mut touch = 0u64;
+        for &k in pending {
+            let s = &slots[shared_home(&slots, k)];
+            touch ^= s.key.load(Relaxed) ^ u64::from(s.parent.load(Relaxed));
+        }
+        for &k in pending {
+            let s = &slots[shared_home(&slots, k)];
+            if s.key.load(Relaxed) == k {
+                touch ^= u64::from(slots[s.parent.load(Relaxed) as usize].parent.load(Relaxed));
+            }
+        }
+        std::hint::black_box(touch);
+        let mut taken = 0;
+        let mut start = 0;
+        for &(end, card) in records {
+            let end = end as usize;
+            if let Some((&first, rest)) = pending[start..end].split_first() {
+                let mut root = shared_node(&slots, first, &mut taken);
+                if card {
+                    slots[root as usize].card.store(true, Relaxed);
+                }
+                for &k in rest {
+                    let n = shared_node(&slots, k, &mut taken);
+                    root = shared_union(&slots, root, n);
+                }
+            }
+            start = end;
+        }
+        // The keys that turned out not to be new give their room back.
+        self.claimed.fetch_sub(pending.len() - taken, Relaxed);
+    }
+
+    /// The table as a [`Linker`] of its own (card flags moved to the roots), once every
+    /// worker has detached.
+    pub fn into_linker(self) -> Linker {
+        let shared = self
+            .slots
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let slots: Vec<Slot> = shared
+            .iter()
+            .map(|s| Slot {
+                key: s.key.load(Relaxed),
+                parent: s.parent.load(Relaxed),
+                card: false,
+            })
+            .collect();
+        let mut linker = Linker {
+            len: slots.iter().filter(|s| s.key != 0).count(),
+            slots,
+            ..Linker::default()
+        };
+        for (i, s) in shared.iter().enumerate() {
+            if s.card.load(Relaxed) {
+                let r = linker.find(u32::try_from(i).expect("u32 slots"));
+                linker.slots[r as usize].card = true;
+            }
+        }
+        linker
+    }
+}
+
+/// `old` in a table twice its size. Each person's members point straight at the member in the
+/// lowest new slot, so parents stay lower than their children.
+fn grown(old: &[SharedSlot]) -> Vec<SharedSlot> {
+    let size = old.len() * 2;
+    let new = empty_shared(size);
+    let mask = size - 1;
+    let none = u32::MAX;
+    let mut moved = vec![none; old.len()];
+    for (o, s) in old.iter().enumerate() {
+        let k = s.key.load(Relaxed);
+        if k == 0 {
+            continue;
+        }
+        let mut i = shared_home(&new, k);
+        while new[i].key.load(Relaxed) != 0 {
+            i = (i + 1) & mask;
+        }
+        new[i].key.store(k, Relaxed);
+        new[i].card.store(s.card.load(Relaxed), Relaxed);
+        moved[o] = u32::try_from(i).expect("fewer than 2^32 slots");
+    }
+    // The old root of each old slot (full path compression on a plain copy of the parents),
+    // then the lowest new slot among each root's members.
+    let mut parent: Vec<u32> = old.iter().map(|s| s.parent.load(Relaxed)).collect();
+    let mut lowest = vec![none; old.len()];
+    for (o, &to) in moved.iter().enumerate() {
+        if to == none {
+            continue;
+        }
+        let start = u32::try_from(o).expect("u32 slots");
+        let mut r = start;
+        while parent[r as usize] != r {
+            r = parent[r as usize];
+        }
+        let mut x = start;
+        while parent[x as usize] != r {
+            let next = parent[x as usize];
+            parent[x as usize] = r;
+            x = next;
+        }
+        lowest[r as usize] = lowest[r as usize].min(to);
+    }
+    for (o, &to) in moved.iter().enumerate() {
+        if to != none {
+            new[to as usize]
+                .parent
+                .store(lowest[parent[o] as usize], Relaxed);
+        }
+    }
+    new
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,5 +691,74 @@ mod tests {
         let mut expect = one.clone();
         expect.singles += 1;
         assert_eq!(a.count(), expect.count());
+    }
+
+    /// Records linking keys `i`, `i + 1` and `i / 3 * 3` for even `i`, some with a card.
+    fn chain_records(n: u64) -> Vec<([u64; 3], bool)> {
+        let k = |i: u64| key(KeyTag::Phone, &i.to_le_bytes());
+        (0..n)
+            .step_by(2)
+            .map(|i| ([k(i), k(i + 1), k(i / 3 * 3)], i % 7 == 0))
+            .collect()
+    }
+
+    #[test]
+    fn workers_linking_into_one_shared_table_find_the_persons_of_one_linker() {
+        // Four threads, each a quarter of the records in an order of its own, into a table
+        // that starts at its smallest and doubles many times while they link.
+        let records = chain_records(200_000);
+        let mut one = Linker::default();
+        for (keys, card) in &records {
+            one.add(keys, *card, true);
+        }
+        let expect = one.count();
+        for round in 0..3u64 {
+            let table = Arc::new(SharedLinker::default());
+            std::thread::scope(|s| {
+                for w in 0..4u64 {
+                    let table = Arc::clone(&table);
+                    let records = &records;
+                    s.spawn(move || {
+                        let mut l = Linker::attached(table);
+                        let mine: Vec<_> = records
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| (*i as u64 + round) % 4 == w)
+                            .collect();
+                        let backwards = (w + round) % 2 == 1;
+                        for j in 0..mine.len() {
+                            let (_, (keys, card)) =
+                                mine[if backwards { mine.len() - 1 - j } else { j }];
+                            l.add(keys, *card, true);
+                        }
+                        l.add(&[], false, true);
+                        l.detach();
+                        assert_eq!(l.count(), (1, 0), "only the record without keys stays here");
+                    });
+                }
+            });
+            let mut linked = Arc::into_inner(table).expect("detached").into_linker();
+            assert_eq!(linked.identifiers(), one.identifiers(), "round {round}");
+            assert_eq!(linked.count(), expect, "round {round}");
+        }
+    }
+
+    #[test]
+    fn growing_the_shared_table_keeps_parents_below_children() {
+        let records = chain_records(20_000);
+        let table = SharedLinker::default();
+        for chunk in records.chunks(50) {
+            let mut pending = Vec::new();
+            let mut ends = Vec::new();
+            for (keys, card) in chunk {
+                pending.extend_from_slice(keys);
+                ends.push((u32::try_from(pending.len()).unwrap(), *card));
+            }
+            table.link(&pending, &ends);
+            let slots = table.slots.read().unwrap();
+            for (i, s) in slots.iter().enumerate() {
+                assert!(s.parent.load(Relaxed) as usize <= i, "slot {i}");
+            }
+        }
     }
 }

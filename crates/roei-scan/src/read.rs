@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use memchr::{memchr, memrchr};
 
 use crate::dict::{Kind, header_kind};
+use crate::link::{Linker, SharedLinker};
 use crate::record::{Record, Tally};
 use crate::{Encoding, FileError, ScanOptions};
 
@@ -933,11 +934,16 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
     };
     let next = AtomicUsize::new(0);
     let workers = rayon::current_num_threads().clamp(1, starts.len().max(1));
+    // Several workers link into one table (no merge at the end); one keeps its own.
+    let table = (workers > 1).then(|| Arc::new(SharedLinker::default()));
     let done: Mutex<Vec<(Option<u64>, Leaf)>> = Mutex::new(Vec::with_capacity(workers));
     rayon::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|_| {
                 let mut leaf = Leaf::new(name.to_owned());
+                if let Some(t) = &table {
+                    leaf.tally.linker = Linker::attached(Arc::clone(t));
+                }
                 // Where the first problem this worker kept was seen (chunks are taken in order).
                 let mut first_at = None;
                 let mut buf = Vec::new();
@@ -950,6 +956,7 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
                         first_at = Some(s);
                     }
                 }
+                leaf.tally.linker.detach();
                 done.lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .push((first_at, leaf));
@@ -965,6 +972,12 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
     total.bytes = body_start;
     for (_, leaf) in leaves {
         total.absorb(leaf);
+    }
+    if let Some(t) = table {
+        let t = Arc::into_inner(t).expect("every worker has detached");
+        let mut linked = Tally::default();
+        linked.linker = t.into_linker();
+        total.tally.merge(linked);
     }
     Some(total.done())
 }
