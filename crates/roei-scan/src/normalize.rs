@@ -83,10 +83,16 @@ fn fold(c: char, prev_digit: bool) -> char {
 #[inline]
 pub(crate) fn trim(s: &str) -> &str {
     if may_start_white(s.as_bytes()) || may_end_white(s.as_bytes()) {
-        s.trim()
+        str_trim(s)
     } else {
         s
     }
+}
+
+/// Out of line, so that the test of the two ends stays small enough to inline.
+#[inline(never)]
+fn str_trim(s: &str) -> &str {
+    s.trim()
 }
 
 /// `s` without leading white space (as `str::trim_start`).

@@ -9,7 +9,7 @@ use crate::link::{KeyTag, Linker, key, name_birth_key};
 use crate::normalize::{name_key, normalize, normalize_into, trim, trim_start};
 use crate::validate::{
     email_check, is_card, is_domain_byte, is_jp_phone, is_local_byte, my_number_check, parse_date,
-    phone_digits,
+    phone_digits, phone_number,
 };
 
 /// Number of item codes.
@@ -143,6 +143,42 @@ impl Shape {
 /// 10 digits (no card number), start with 1 or 2 (no phone number) and have no 3-digit group
 /// before a hyphen (no postal code), so the generic path would only confirm that, slowly.
 fn is_timestamp(b: &[u8]) -> bool {
+    stamp_shape(b).unwrap_or_else(|| any_timestamp(b))
+}
+
+/// `yyyy-mm-dd hh:mm` or `yyyy-mm-dd hh:mm:ss` (or with `/`) exactly, at once: `None` when `b`
+/// has another length, else what [`any_timestamp`] gives.
+fn stamp_shape(b: &[u8]) -> Option<bool> {
+    if b.len() != 16 && b.len() != 19 {
+        return None;
+    }
+    // Where the digits are (the rest is checked below).
+    const DIGIT: [bool; 19] = {
+        let mut d = [true; 19];
+        d[4] = false;
+        d[7] = false;
+        d[10] = false;
+        d[13] = false;
+        d[16] = false;
+        d
+    };
+    let digits = b
+        .iter()
+        .zip(DIGIT)
+        .fold(true, |all, (c, d)| all & (!d | c.is_ascii_digit()));
+    Some(
+        digits
+            && matches!(b[0], b'1' | b'2')
+            && matches!(b[4], b'-' | b'/')
+            && b[7] == b[4]
+            && b[10] == b' '
+            && b[13] == b':'
+            && b.get(16).is_none_or(|c| *c == b':'),
+    )
+}
+
+/// [`is_timestamp`] of any length.
+fn any_timestamp(b: &[u8]) -> bool {
     // The end of a group of `min..=max` digits starting at `i`.
     let group = |i: usize, min: usize, max: usize| -> Option<usize> {
         let n = b
@@ -200,6 +236,10 @@ fn bit(i: DataItem) -> u64 {
 fn is_placeholder(v: &str) -> bool {
     v.len() <= 4
         && matches!(
+            v.as_bytes().first(),
+            None | Some(b'-' | 0xEF | b'n' | b'N' | b'\\')
+        )
+        && matches!(
             v,
             "" | "-" | "－" | "null" | "NULL" | "None" | "none" | "N/A" | "n/a" | "NaN" | "\\N"
         )
@@ -253,6 +293,16 @@ impl Record {
                 self.phone_key(v);
             }
             Kind::Card => {
+                // Digits only, the commonest: they are the digits.
+                let b = v.as_bytes();
+                if b.iter().fold(true, |all, c| all & c.is_ascii_digit()) {
+                    if is_card(b) {
+                        self.card(b);
+                    } else if b.len() == 4 {
+                        self.add(DataItem::CardLast4);
+                    }
+                    return;
+                }
                 let mut d = std::mem::take(&mut self.digits);
                 d.clear();
                 d.extend(normalize(v).bytes().filter(u8::is_ascii_digit));
@@ -318,15 +368,11 @@ impl Record {
     }
 
     fn phone_key(&mut self, v: &str) -> bool {
-        let mut d = std::mem::take(&mut self.digits);
-        d.clear();
-        phone_digits(&normalize(v), &mut d);
-        let ok = is_jp_phone(&d);
-        if ok {
-            self.add_key(KeyTag::Phone, &d);
-        }
-        self.digits = d;
-        ok
+        let Some((d, n)) = phone_number(&normalize(v)) else {
+            return false;
+        };
+        self.add_key(KeyTag::Phone, &d[..n]);
+        true
     }
 
     /// Free text: label words (`氏名：…`, `マイナンバー 1234…`) and content shapes.
@@ -731,6 +777,9 @@ mod tests {
         }
         let mut stamps = 0;
         for c in &cells {
+            if let Some(shape) = stamp_shape(c.as_bytes()) {
+                assert_eq!(shape, any_timestamp(c.as_bytes()), "{c:?}");
+            }
             let fast = outcome(|r| r.free(c));
             let generic = outcome(|r| r.digit_runs(c));
             assert_eq!(fast, generic, "{c:?}");

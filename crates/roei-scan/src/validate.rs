@@ -124,6 +124,30 @@ pub fn phone_digits(text: &str, out: &mut Vec<u8>) {
     }
 }
 
+/// A Japanese phone number's digits, as [`phone_digits`] gives them when [`is_jp_phone`]
+/// accepts them, without a buffer on the heap; the digit count is the second part.
+pub(crate) fn phone_number(text: &str) -> Option<([u8; 11], usize)> {
+    let t = crate::normalize::trim_start(text).as_bytes();
+    let (intl, rest) = match t.strip_prefix(b"+81") {
+        Some(r) => (true, r),
+        None => (false, t),
+    };
+    let mut d = [b'0'; 11];
+    let mut n = usize::from(intl);
+    let mut first = intl;
+    for &b in rest {
+        if b.is_ascii_digit() {
+            if !(first && b == b'0') {
+                // More than 11 digits are no phone number.
+                *d.get_mut(n)? = b;
+                n += 1;
+            }
+            first = false;
+        }
+    }
+    is_jp_phone(&d[..n]).then_some((d, n))
+}
+
 /// An e-mail address: `local@domain.tld`, ASCII, with a dot in the domain.
 pub fn is_email(s: &str) -> bool {
     email_check(s.as_bytes()).is_some()
@@ -248,9 +272,32 @@ fn sep(s: &str) -> Option<&str> {
 /// A calendar date in 西暦 (`1980-01-02`, `1980/1/2`, `1980年1月2日`, `19800102`) or 和暦
 /// (`昭和55年1月2日`, `平成元年1月8日`, `S55.1.2`, `H2/3/4`, `R1-5-1`), as `yyyymmdd`.
 /// `text` must already be normalized.
-#[allow(clippy::many_single_char_names)]
 pub fn parse_date(text: &str) -> Option<u32> {
     let t = crate::normalize::trim(text);
+    if let Some(date) = iso_date(t.as_bytes()) {
+        return date;
+    }
+    any_date(t)
+}
+
+/// `yyyy-mm-dd` exactly (or with `/` or `.`), the commonest form, read at once: `None` when
+/// `b` has another shape, else what [`any_date`] gives.
+#[allow(clippy::option_option)] // None: another shape; Some(None): no such date.
+fn iso_date(b: &[u8]) -> Option<Option<u32>> {
+    if b.len() != 10 || !matches!(b[4], b'-' | b'/' | b'.') || !matches!(b[7], b'-' | b'/' | b'.') {
+        return None;
+    }
+    let digit = |i: usize| b[i].wrapping_sub(b'0');
+    if [0, 1, 2, 3, 5, 6, 8, 9].iter().any(|&i| digit(i) > 9) {
+        return None;
+    }
+    let n = |from: usize, to: usize| (from..to).fold(0u32, |a, i| a * 10 + u32::from(digit(i)));
+    Some(ymd(i32::try_from(n(0, 4)).ok()?, n(5, 7), n(8, 10)))
+}
+
+/// [`parse_date`] of any form, `t` trimmed.
+#[allow(clippy::many_single_char_names)]
+fn any_date(t: &str) -> Option<u32> {
     let era = t.as_bytes().first().is_some_and(|b| !b.is_ascii_digit());
     for (name, letter, start) in ERAS.iter().take_while(|_| era) {
         let rest = t
@@ -289,6 +336,58 @@ pub fn parse_date(text: &str) -> Option<u32> {
 #[allow(clippy::unreadable_literal)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_number_is_phone_digits_accepted() {
+        let mut rng = crate::generate::Rng::new(11);
+        let parts = [
+            "+81", "0", "3", "90", "-", " ", "(0)", "(", ")", "12", "345", "6789", "x", "００",
+        ];
+        for _ in 0..20_000 {
+            let t: String = (0..rng.below(9))
+                .map(|_| parts[usize::try_from(rng.below(parts.len() as u64)).unwrap()])
+                .collect();
+            let mut d = Vec::new();
+            phone_digits(&t, &mut d);
+            let want = is_jp_phone(&d).then_some(d);
+            assert_eq!(
+                phone_number(&t).map(|(d, n)| d[..n].to_vec()),
+                want,
+                "{t:?}"
+            );
+        }
+        assert!(phone_number("+81 (0)3-1234-5678").is_some());
+        assert!(phone_number("090-1234-5678-9").is_none());
+    }
+
+    #[test]
+    fn iso_dates_read_at_once_are_read_as_in_general() {
+        let mut n = 0;
+        for y in [
+            0u32, 999, 1000, 1867, 1868, 1900, 1999, 2000, 2024, 2100, 2101, 9999,
+        ] {
+            for m in 0..=13u32 {
+                for d in 0..=32u32 {
+                    for (a, b) in [('-', '-'), ('/', '/'), ('.', '.'), ('-', '/'), ('/', '.')] {
+                        let t = format!("{y:04}{a}{m:02}{b}{d:02}");
+                        assert_eq!(iso_date(t.as_bytes()), Some(any_date(&t)), "{t}");
+                        n += usize::from(any_date(&t).is_some());
+                    }
+                }
+            }
+        }
+        assert!(n > 1000, "{n}");
+        for t in [
+            "1980-1-02",
+            "1980-01-2",
+            "1980-01-021",
+            "198O-01-02",
+            "1980_01_02",
+            "19800102",
+        ] {
+            assert_eq!(iso_date(t.as_bytes()), None, "{t}");
+        }
+    }
 
     #[test]
     fn cards() {
