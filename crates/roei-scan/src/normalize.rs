@@ -82,17 +82,26 @@ fn fold(c: char, prev_digit: bool) -> char {
 /// `s` without leading and trailing white space (as `str::trim`).
 #[inline]
 pub(crate) fn trim(s: &str) -> &str {
+    // Visible ASCII at both ends, the commonest: nothing to trim, decided inline.
+    if let (Some(&first), Some(&last)) = (s.as_bytes().first(), s.as_bytes().last())
+        && first > b' '
+        && first < 0x80
+        && last > b' '
+        && last < 0x80
+    {
+        return s;
+    }
+    trim_ends(s)
+}
+
+/// [`trim`] of any ends, out of line.
+#[inline(never)]
+fn trim_ends(s: &str) -> &str {
     if may_start_white(s.as_bytes()) || may_end_white(s.as_bytes()) {
-        str_trim(s)
+        s.trim()
     } else {
         s
     }
-}
-
-/// Out of line, so that the test of the two ends stays small enough to inline.
-#[inline(never)]
-fn str_trim(s: &str) -> &str {
-    s.trim()
 }
 
 /// `s` without leading white space (as `str::trim_start`).

@@ -8,8 +8,8 @@ use crate::dict::{Kind, labels_in};
 use crate::link::{KeyTag, Linker, key, name_birth_key};
 use crate::normalize::{name_key, normalize, normalize_into, trim, trim_start};
 use crate::validate::{
-    email_check, is_card, is_domain_byte, is_jp_phone, is_local_byte, my_number_check, parse_date,
-    phone_digits, phone_number,
+    all_digits, email_check, is_card, is_domain_byte, is_jp_phone, is_local_byte, my_number_check,
+    parse_date, phone_digits, phone_number,
 };
 
 /// Number of item codes.
@@ -149,9 +149,6 @@ fn is_timestamp(b: &[u8]) -> bool {
 /// `yyyy-mm-dd hh:mm` or `yyyy-mm-dd hh:mm:ss` (or with `/`) exactly, at once: `None` when `b`
 /// has another length, else what [`any_timestamp`] gives.
 fn stamp_shape(b: &[u8]) -> Option<bool> {
-    if b.len() != 16 && b.len() != 19 {
-        return None;
-    }
     // Where the digits are (the rest is checked below).
     const DIGIT: [bool; 19] = {
         let mut d = [true; 19];
@@ -162,6 +159,9 @@ fn stamp_shape(b: &[u8]) -> Option<bool> {
         d[16] = false;
         d
     };
+    if b.len() != 16 && b.len() != 19 {
+        return None;
+    }
     let digits = b
         .iter()
         .zip(DIGIT)
@@ -295,7 +295,7 @@ impl Record {
             Kind::Card => {
                 // Digits only, the commonest: they are the digits.
                 let b = v.as_bytes();
-                if b.iter().fold(true, |all, c| all & c.is_ascii_digit()) {
+                if all_digits(b) {
                     if is_card(b) {
                         self.card(b);
                     } else if b.len() == 4 {
@@ -348,11 +348,21 @@ impl Record {
         self.digits = d;
     }
 
+    /// `v` trimmed.
     fn email_key(&mut self, v: &str) -> bool {
-        let n = normalize(v);
-        let t = trim(&n);
-        let Some(upper) = email_check(t.as_bytes()) else {
-            return false;
+        // An address as it is (ASCII: nothing to fold), else folded and looked at again.
+        let n;
+        let (t, upper) = match email_check(v.as_bytes()) {
+            Some(upper) => (v, upper),
+            None if v.is_ascii() => return false,
+            None => {
+                n = normalize(v);
+                let t = trim(&n);
+                let Some(upper) = email_check(t.as_bytes()) else {
+                    return false;
+                };
+                (t, upper)
+            }
         };
         if upper {
             let mut l = std::mem::take(&mut self.lower);
@@ -381,7 +391,7 @@ impl Record {
         // The commonest values first: a bare number (order numbers, amounts) is a card number
         // or nothing (a phone number needs a separator or +81, a postal code its hyphen); a
         // timestamp is nothing.
-        if b.iter().fold(true, |all, c| all & c.is_ascii_digit()) {
+        if all_digits(b) {
             if is_card(b) {
                 self.card(b);
             }

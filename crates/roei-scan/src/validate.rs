@@ -1,6 +1,24 @@
 //! Validators: the shapes and check digits that make a digit run a card number, a My Number or a
 //! phone number, and the date forms of a birth date (西暦 and 和暦).
 
+/// Every byte is an ASCII digit (also for no bytes), eight at a time: each byte's high nibble
+/// is 3 and its low nibble is at most 9 (adding 6 does not carry into the high nibble; a carry
+/// never leaves its byte, whose high nibble is known to be 3).
+pub(crate) fn all_digits(b: &[u8]) -> bool {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    const SIXES: u64 = 0x0606_0606_0606_0606;
+    let mut chunks = b.chunks_exact(8);
+    let mut ok = true;
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        let w = u64::from_le_bytes(word);
+        ok &= (w & HIGH) == THREES && (w.wrapping_add(SIXES) & HIGH) == THREES;
+    }
+    ok && chunks.remainder().iter().all(u8::is_ascii_digit)
+}
+
 /// Luhn (mod 10) over ASCII digits.
 pub fn luhn(digits: &[u8]) -> bool {
     // Every second digit from the right doubled, its digits summed: a table.
@@ -336,6 +354,34 @@ fn any_date(t: &str) -> Option<u32> {
 #[allow(clippy::unreadable_literal)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_digits_eight_at_a_time_is_every_byte_a_digit() {
+        for len in 0..=20 {
+            for pos in 0..len {
+                for bad in [
+                    0u8,
+                    b'/',
+                    b':',
+                    b' ',
+                    0x39 + 0x10,
+                    0x80,
+                    0xB0,
+                    0xFF,
+                    b'a',
+                    b'\xEF',
+                ] {
+                    let mut v = vec![b'7'; len];
+                    v[pos] = bad;
+                    assert!(!all_digits(&v), "{v:?}");
+                    v[pos] = b'0' + u8::try_from(pos % 10).unwrap();
+                    assert!(all_digits(&v), "{v:?}");
+                }
+            }
+        }
+        assert!(all_digits(b""));
+        assert!(all_digits(b"0123456789"));
+    }
 
     #[test]
     fn phone_number_is_phone_digits_accepted() {
