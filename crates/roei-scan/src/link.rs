@@ -13,7 +13,11 @@
 //! them at the end: no serial merge, and one table's memory instead of one per worker.
 
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed};
+
+use rayon::prelude::*;
+use std::sync::atomic::{
+    AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst,
+};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 
 /// What an identifier is; part of its key so that a phone number and a My Number with the same
@@ -399,7 +403,7 @@ impl Linker {
 struct SharedSlot {
     key: AtomicU64,
     parent: AtomicU32,
-    /// A valid card number was seen with this key (its root is found at the end).
+    /// At a root: a person with a valid card number (set elsewhere too, harmlessly).
     card: AtomicBool,
 }
 
@@ -494,11 +498,29 @@ fn shared_union(slots: &[SharedSlot], a: u32, b: u32) -> u32 {
         // Only a root is linked: if `child` was linked meanwhile, look again.
         if slots[child as usize]
             .parent
-            .compare_exchange(child, root, Relaxed, Relaxed)
+            .compare_exchange(child, root, SeqCst, Relaxed)
             .is_ok()
         {
+            // A card flag set at `child` before it was linked moves up (see `shared_card`).
+            if slots[child as usize].card.load(SeqCst) {
+                shared_card(slots, root);
+            }
             return root;
         }
+    }
+}
+
+/// Sets the card flag at the root of `x`. The flag is set, then the root checked to be one
+/// still; a union links, then checks the flag of what it linked (both sequentially
+/// consistent): whichever comes second sees the other, so a flag always reaches the root.
+fn shared_card(slots: &[SharedSlot], mut x: u32) {
+    loop {
+        let r = shared_find(slots, x);
+        slots[r as usize].card.store(true, SeqCst);
+        if slots[r as usize].parent.load(SeqCst) == r {
+            return;
+        }
+        x = r;
     }
 }
 
@@ -546,12 +568,12 @@ impl SharedLinker {
             let end = end as usize;
             if let Some((&first, rest)) = pending[start..end].split_first() {
                 let mut root = shared_node(&slots, first, &mut taken);
-                if card {
-                    slots[root as usize].card.store(true, Relaxed);
-                }
                 for &k in rest {
                     let n = shared_node(&slots, k, &mut taken);
                     root = shared_union(&slots, root, n);
+                }
+                if card {
+                    shared_card(&slots, root);
                 }
             }
             start = end;
@@ -560,33 +582,26 @@ impl SharedLinker {
         self.claimed.fetch_sub(pending.len() - taken, Relaxed);
     }
 
-    /// The table as a [`Linker`] of its own (card flags moved to the roots), once every
-    /// worker has detached.
+    /// The table as a [`Linker`] of its own, once every worker has detached.
     pub fn into_linker(self) -> Linker {
         let shared = self
             .slots
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
         let slots: Vec<Slot> = shared
-            .iter()
+            .par_iter()
             .map(|s| Slot {
                 key: s.key.load(Relaxed),
                 parent: s.parent.load(Relaxed),
-                card: false,
+                card: s.card.load(Relaxed),
             })
             .collect();
-        let mut linker = Linker {
-            len: slots.iter().filter(|s| s.key != 0).count(),
+        Linker {
+            // No batch is in progress: the keys claimed are the keys.
+            len: self.claimed.into_inner(),
             slots,
             ..Linker::default()
-        };
-        for (i, s) in shared.iter().enumerate() {
-            if s.card.load(Relaxed) {
-                let r = linker.find(u32::try_from(i).expect("u32 slots"));
-                linker.slots[r as usize].card = true;
-            }
         }
-        linker
     }
 }
 
@@ -608,7 +623,6 @@ fn grown(old: &[SharedSlot]) -> Vec<SharedSlot> {
             i = (i + 1) & mask;
         }
         new[i].key.store(k, Relaxed);
-        new[i].card.store(s.card.load(Relaxed), Relaxed);
         moved[o] = u32::try_from(i).expect("fewer than 2^32 slots");
     }
     // The old root of each old slot (full path compression on a plain copy of the parents),
@@ -634,9 +648,12 @@ fn grown(old: &[SharedSlot]) -> Vec<SharedSlot> {
     }
     for (o, &to) in moved.iter().enumerate() {
         if to != none {
-            new[to as usize]
-                .parent
-                .store(lowest[parent[o] as usize], Relaxed);
+            let root = lowest[parent[o] as usize];
+            new[to as usize].parent.store(root, Relaxed);
+            // The flag of any member is the person's: it goes to the new root.
+            if old[o].card.load(Relaxed) {
+                new[root as usize].card.store(true, Relaxed);
+            }
         }
     }
     new
