@@ -806,6 +806,37 @@ mod tests {
     }
 
     #[test]
+    fn a_digits_only_card_cell_reads_as_its_grouped_spelling() {
+        // The digits-only fast path of a card column against the general one (a hyphen sends
+        // the same digits there).
+        let mut rng = crate::generate::Rng::new(5);
+        let mut cells: Vec<String> = vec![
+            "4111111111111111".into(),
+            "1234".into(),
+            "378282246310005".into(),
+        ];
+        for i in 0..3000usize {
+            cells.push(
+                (0..2 + i % 20)
+                    .map(|_| char::from(b'0' + u8::try_from(rng.below(10)).unwrap()))
+                    .collect(),
+            );
+        }
+        let mut cards = 0;
+        for c in &cells {
+            let grouped = format!("{}-{}", &c[..1], &c[1..]);
+            let fast = outcome(|r| r.field(Some(Kind::Card), c));
+            assert_eq!(
+                fast,
+                outcome(|r| r.field(Some(Kind::Card), &grouped)),
+                "{c}"
+            );
+            cards += usize::from(fast.0 & bit(DataItem::CardNumber) != 0);
+        }
+        assert!(cards >= 2, "{cards}");
+    }
+
+    #[test]
     fn timestamps() {
         for t in [
             "2026-11-01",
