@@ -13,12 +13,12 @@
 //! them at the end: no serial merge, and one table's memory instead of one per worker.
 
 use std::hash::{BuildHasher, Hasher};
-
-use rayon::prelude::*;
 use std::sync::atomic::{
     AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst,
 };
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
+
+use rayon::prelude::*;
 
 /// What an identifier is; part of its key so that a phone number and a My Number with the same
 /// digits stay apart.
@@ -79,6 +79,25 @@ fn fits(keys: usize, slots: usize) -> bool {
     (keys + 1) * 8 <= slots * 5
 }
 
+/// The slot where the search for `k` starts in a table of `slots` (a power of two) slots.
+#[allow(clippy::cast_possible_truncation)]
+fn home(k: u64, slots: usize) -> usize {
+    (k as usize) & (slots - 1)
+}
+
+/// The records of a batch: each one's keys (ending at its end in `pending`) and card flag.
+fn each_record<'a>(
+    pending: &'a [u64],
+    records: &'a [(u32, bool)],
+) -> impl Iterator<Item = (&'a [u64], bool)> {
+    let mut start = 0;
+    records.iter().map(move |&(end, card)| {
+        let keys = &pending[start..end as usize];
+        start = end as usize;
+        (keys, card)
+    })
+}
+
 /// Distinct persons under the linkage rule.
 #[derive(Debug, Clone)]
 pub struct Linker {
@@ -112,9 +131,8 @@ impl Linker {
         self.slots.len() - 1
     }
 
-    #[allow(clippy::cast_possible_truncation)]
     fn home(&self, k: u64) -> usize {
-        (k as usize) & self.mask()
+        home(k, self.slots.len())
     }
 
     /// A linker whose records are linked in `table`, which other workers link into too. Its
@@ -277,11 +295,8 @@ impl Linker {
         std::hint::black_box(touch);
         let pending = std::mem::take(&mut self.pending);
         let records = std::mem::take(&mut self.records);
-        let mut start = 0;
-        for &(end, card) in &records {
-            let end = end as usize;
-            self.link(&pending[start..end], card);
-            start = end;
+        for (keys, card) in each_record(&pending, &records) {
+            self.link(keys, card);
         }
         self.pending = pending;
         self.pending.clear();
@@ -306,7 +321,8 @@ impl Linker {
         }
     }
 
-    /// Folds `other` in: its components are joined to ours through the keys they share.
+    /// Folds `other` in: its components are joined to ours through the keys they share. The
+    /// smaller table is folded into the larger (merging costs a lookup per key folded in).
     /// Neither may be attached to a shared table.
     pub fn merge(&mut self, mut other: Linker) {
         debug_assert!(
@@ -315,13 +331,13 @@ impl Linker {
         );
         self.flush();
         other.flush();
-        if self.len == 0 {
-            let singles = self.singles;
-            *self = other;
-            self.singles += singles;
-            return;
+        if other.len > self.len {
+            std::mem::swap(self, &mut other);
         }
         self.singles += other.singles;
+        if other.len == 0 {
+            return;
+        }
         // The node here of each of `other`'s roots.
         let mut mine: Vec<u32> = vec![u32::MAX; other.slots.len()];
         // `other`'s keys in batches, as in `flush`: the slots a batch needs are read once,
@@ -443,9 +459,8 @@ fn empty_shared(size: usize) -> Vec<SharedSlot> {
         .collect()
 }
 
-#[allow(clippy::cast_possible_truncation)]
 fn shared_home(slots: &[SharedSlot], k: u64) -> usize {
-    (k as usize) & (slots.len() - 1)
+    home(k, slots.len())
 }
 
 /// The slot of `k`, taken when new (`taken` counts it).
@@ -563,10 +578,8 @@ impl SharedLinker {
         }
         std::hint::black_box(touch);
         let mut taken = 0;
-        let mut start = 0;
-        for &(end, card) in records {
-            let end = end as usize;
-            if let Some((&first, rest)) = pending[start..end].split_first() {
+        for (keys, card) in each_record(pending, records) {
+            if let Some((&first, rest)) = keys.split_first() {
                 let mut root = shared_node(&slots, first, &mut taken);
                 for &k in rest {
                     let n = shared_node(&slots, k, &mut taken);
@@ -576,7 +589,6 @@ impl SharedLinker {
                     shared_card(&slots, root);
                 }
             }
-            start = end;
         }
         // The keys that turned out not to be new give their room back.
         self.claimed.fetch_sub(pending.len() - taken, Relaxed);

@@ -975,9 +975,7 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
     }
     if let Some(t) = table {
         let t = Arc::into_inner(t).expect("every worker has detached");
-        let mut linked = Tally::default();
-        linked.linker = t.into_linker();
-        total.tally.merge(linked);
+        total.tally.linker.merge(t.into_linker());
     }
     Some(total.done())
 }

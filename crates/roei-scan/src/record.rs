@@ -42,10 +42,6 @@ impl Default for Tally {
 
 impl Tally {
     pub fn merge(&mut self, mut other: Tally) {
-        // The smaller linker is folded into the larger.
-        if other.linker.identifiers() > self.linker.identifiers() {
-            std::mem::swap(&mut self.linker, &mut other.linker);
-        }
         self.records += other.records;
         for (a, b) in self.item_records.iter_mut().zip(*other.item_records()) {
             *a += b;
@@ -294,23 +290,14 @@ impl Record {
             }
             Kind::Card => {
                 // Digits only, the commonest: they are the digits.
-                let b = v.as_bytes();
-                if all_digits(b) {
-                    if is_card(b) {
-                        self.card(b);
-                    } else if b.len() == 4 {
-                        self.add(DataItem::CardLast4);
-                    }
+                if all_digits(v.as_bytes()) {
+                    self.card_column(v.as_bytes());
                     return;
                 }
                 let mut d = std::mem::take(&mut self.digits);
                 d.clear();
                 d.extend(normalize(v).bytes().filter(u8::is_ascii_digit));
-                if is_card(&d) {
-                    self.card(&d);
-                } else if d.len() == 4 {
-                    self.add(DataItem::CardLast4);
-                }
+                self.card_column(&d);
                 self.digits = d;
             }
             Kind::MyNumber => self.my_number(v),
@@ -320,6 +307,15 @@ impl Record {
                     self.add(i);
                 }
             }
+        }
+    }
+
+    /// The digits of a value in a card-number column: a card number, or its last four digits.
+    fn card_column(&mut self, digits: &[u8]) {
+        if is_card(digits) {
+            self.card(digits);
+        } else if digits.len() == 4 {
+            self.add(DataItem::CardLast4);
         }
     }
 

@@ -118,50 +118,37 @@ pub fn is_jp_phone(digits: &[u8]) -> bool {
     }
 }
 
-/// Digits of a phone value: the ASCII digits of `text` with a leading `+81` (or `81` after `+`)
-/// turned into `0`.
-pub fn phone_digits(text: &str, out: &mut Vec<u8>) {
+/// The digits dialled for a phone value: its ASCII digits, with a leading `+81` turned into
+/// `0` and, after it, a trunk `0` in brackets ("+81 (0)3-…") not dialled twice.
+fn dialled(text: &str) -> impl Iterator<Item = u8> + '_ {
     let t = crate::normalize::trim_start(text).as_bytes();
     let (intl, rest) = match t.strip_prefix(b"+81") {
         Some(r) => (true, r),
         None => (false, t),
     };
-    out.reserve(rest.len() + 1);
-    if intl {
-        out.push(b'0');
-    }
     let mut first = intl;
-    for &b in rest {
-        if b.is_ascii_digit() {
-            // "+81 (0)3-…": the trunk 0 in brackets is not dialled twice.
-            if !(first && b == b'0') {
-                out.push(b);
-            }
-            first = false;
-        }
-    }
+    intl.then_some(b'0').into_iter().chain(
+        rest.iter()
+            .copied()
+            .filter(u8::is_ascii_digit)
+            .filter(move |&b| !std::mem::replace(&mut first, false) || b != b'0'),
+    )
+}
+
+/// Digits of a phone value ([`dialled`]), appended to `out`.
+pub fn phone_digits(text: &str, out: &mut Vec<u8>) {
+    out.extend(dialled(text));
 }
 
 /// A Japanese phone number's digits, as [`phone_digits`] gives them when [`is_jp_phone`]
 /// accepts them, without a buffer on the heap; the digit count is the second part.
 pub(crate) fn phone_number(text: &str) -> Option<([u8; 11], usize)> {
-    let t = crate::normalize::trim_start(text).as_bytes();
-    let (intl, rest) = match t.strip_prefix(b"+81") {
-        Some(r) => (true, r),
-        None => (false, t),
-    };
     let mut d = [b'0'; 11];
-    let mut n = usize::from(intl);
-    let mut first = intl;
-    for &b in rest {
-        if b.is_ascii_digit() {
-            if !(first && b == b'0') {
-                // More than 11 digits are no phone number.
-                *d.get_mut(n)? = b;
-                n += 1;
-            }
-            first = false;
-        }
+    let mut n = 0;
+    for b in dialled(text) {
+        // More than 11 digits are no phone number.
+        *d.get_mut(n)? = b;
+        n += 1;
     }
     is_jp_phone(&d[..n]).then_some((d, n))
 }
