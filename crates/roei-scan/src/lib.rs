@@ -10,6 +10,7 @@
 mod dict;
 pub mod generate;
 mod link;
+mod memo;
 mod normalize;
 mod read;
 mod record;

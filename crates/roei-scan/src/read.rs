@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
+use std::hash::{Hash, Hasher};
 use std::io::{self, BufReader, Cursor, Read, Seek};
 use std::os::unix::fs::FileExt as _;
 use std::path::Path;
@@ -14,7 +15,8 @@ use memchr::{memchr, memrchr};
 
 use crate::dict::{Kind, header_kind};
 use crate::link::{Linker, SharedLinker};
-use crate::record::{Record, Tally};
+use crate::memo::row_hasher;
+use crate::record::{Record, Tally, keyed};
 use crate::{Encoding, FileError, ScanOptions};
 
 const SAMPLE: usize = 64 * 1024;
@@ -83,7 +85,9 @@ impl Leaf {
         }
     }
 
-    fn done(self) -> Outcome {
+    fn done(mut self) -> Outcome {
+        // The file is read: what its rows were is of no more use.
+        self.tally.memo.release();
         let counted = self.opened && (self.tally.records > 0 || self.problems.is_empty());
         let errors = self
             .problems
@@ -494,6 +498,11 @@ struct Lines {
     max: usize,
     /// Line numbers are known (one pass from the start), else errors name byte offsets.
     numbered: bool,
+    /// CSV: the row memo's name for the header's columns (see [`layout_of`]); set with the
+    /// header by [`Lines::set_header`].
+    layout: Option<u64>,
+    /// CSV rows waiting for the row memo (ended by [`Lines::block`]).
+    waiting: Waiting,
 }
 
 impl Lines {
@@ -510,11 +519,20 @@ impl Lines {
             cell: String::new(),
             bom_done: false,
             quotes: true,
+            layout: None,
+            waiting: Waiting::default(),
         }
     }
 
     /// Reads the complete records of `buf` (all of it when `eof`); returns the bytes used.
+    /// Every record read is counted when it returns (none is left waiting).
     fn block(&mut self, buf: &[u8], eof: bool, offset: u64, leaf: &mut Leaf) -> usize {
+        let used = self.block_records(buf, eof, offset, leaf);
+        self.resolve(leaf);
+        used
+    }
+
+    fn block_records(&mut self, buf: &[u8], eof: bool, offset: u64, leaf: &mut Leaf) -> usize {
         let mut pos = 0;
         let mut buf = buf;
         if !self.bom_done && !buf.is_empty() {
@@ -664,23 +682,167 @@ impl Lines {
                         cells.push(c.to_owned());
                     });
                     if let Some(kinds) = header_kinds(&cells) {
-                        self.header = Some(kinds);
+                        self.set_header(kinds);
                         return;
                     }
                 }
-                let header = self.header.as_deref().unwrap_or(&[]);
-                let rec = &mut self.rec;
-                let quotes = self.quotes;
-                for_each_cell(&text, d, quotes, &mut self.cell, |i, c| {
-                    // An empty cell says nothing, whatever its column.
-                    if !c.is_empty() {
-                        rec.field(header.get(i).copied().flatten(), c);
+                match self.layout {
+                    Some(layout) if leaf.tally.memo.on() => {
+                        self.remembering(&text, d, layout, leaf);
                     }
-                });
-                rec.finish(&mut leaf.tally);
+                    _ => self.cells(&text, d, leaf),
+                }
             }
         }
     }
+
+    fn set_header(&mut self, kinds: Vec<Option<Kind>>) {
+        self.layout = layout_of(&kinds);
+        self.header = Some(kinds);
+    }
+
+    /// A CSV record's cells, read in column order.
+    fn cells(&mut self, text: &str, d: u8, leaf: &mut Leaf) {
+        let header = self.header.as_deref().unwrap_or(&[]);
+        let rec = &mut self.rec;
+        for_each_cell(text, d, self.quotes, &mut self.cell, |i, c| {
+            // An empty cell says nothing, whatever its column.
+            if !c.is_empty() {
+                rec.field(header.get(i).copied().flatten(), c);
+            }
+        });
+        rec.finish(&mut leaf.tally);
+    }
+
+    /// A CSV record whose table has keyed columns (see [`crate::memo`]): the other cells are
+    /// read now; the keyed cells wait, with what the others gave, for one look-up of the
+    /// batch's rows in the row memo ([`Lines::resolve`]), and are read only when no earlier
+    /// row had exactly them.
+    fn remembering(&mut self, text: &str, d: u8, layout: u64, leaf: &mut Leaf) {
+        let header = self.header.as_deref().unwrap_or(&[]);
+        let rec = &mut self.rec;
+        let w = &mut self.waiting;
+        let (cells_from, text_from) = (w.cells.len(), w.text.len());
+        w.meta.clear();
+        for_each_cell(text, d, self.quotes, &mut self.cell, |i, c| {
+            if c.is_empty() {
+                return;
+            }
+            match header.get(i).copied().flatten() {
+                Some(k) if keyed(k) => {
+                    // Where each cell is and how long: the text alone would not tell
+                    // `a,bc` from `ab,c`.
+                    let col = u32::try_from(i).unwrap_or(u32::MAX);
+                    let len = u32::try_from(c.len()).unwrap_or(u32::MAX);
+                    w.meta.extend_from_slice(&col.to_le_bytes());
+                    w.meta.extend_from_slice(&len.to_le_bytes());
+                    let start = w.text.len();
+                    w.text.push_str(c);
+                    w.cells.push((k, start, w.text.len()));
+                }
+                kind => rec.field(kind, c),
+            }
+        });
+        if rec.person_touched() {
+            // A label in another cell gave a name or a birth date (`氏名：…` in a note): what
+            // the keyed cells give then depends on it, so the row is read again as it is.
+            w.cells.truncate(cells_from);
+            w.text.truncate(text_from);
+            rec.clear();
+            self.cells(text, d, leaf);
+            return;
+        }
+        // One hash over all of them (hashing cell by cell costs a call per cell).
+        let mut h = row_hasher(layout);
+        h.write(&w.meta);
+        h.write(&w.text.as_bytes()[text_from..]);
+        let (items, card) = rec.take_part(&mut w.keys);
+        w.rows.push(WaitingRow {
+            sig: h.finish(),
+            items,
+            card,
+            keys_end: w.keys.len(),
+            cells_end: w.cells.len(),
+        });
+        if w.rows.len() >= MEMO_BATCH {
+            self.resolve(leaf);
+        }
+    }
+
+    /// Ends the rows waiting for the row memo: their buckets are read first, all of them,
+    /// then each row is ended with what an earlier row's keyed cells gave, or by reading its
+    /// own.
+    fn resolve(&mut self, leaf: &mut Leaf) {
+        let w = &mut self.waiting;
+        if w.rows.is_empty() {
+            return;
+        }
+        let tally = &mut leaf.tally;
+        let mut touched = 0u64;
+        for r in &w.rows {
+            touched ^= tally.memo.touch(r.sig);
+        }
+        std::hint::black_box(touched);
+        let (mut keys_from, mut cells_from) = (0, 0);
+        for r in &w.rows {
+            let keys = &w.keys[keys_from..r.keys_end];
+            if let Some(got) = tally.memo.get(r.sig) {
+                self.rec
+                    .finish_remembered(r.items, r.card, keys, got, tally);
+            } else {
+                for &(k, start, end) in &w.cells[cells_from..r.cells_end] {
+                    self.rec.field(Some(k), &w.text[start..end]);
+                }
+                let got = self.rec.finish_keyed(r.items, r.card, keys, tally);
+                tally.memo.put(r.sig, got);
+            }
+            keys_from = r.keys_end;
+            cells_from = r.cells_end;
+        }
+        w.rows.clear();
+        w.keys.clear();
+        w.cells.clear();
+        w.text.clear();
+    }
+}
+
+/// Rows looked up in the row memo at once (see [`Lines::resolve`]).
+const MEMO_BATCH: usize = 32;
+
+/// Rows waiting for the row memo, and what their cells gave so far.
+#[derive(Debug, Default)]
+struct Waiting {
+    rows: Vec<WaitingRow>,
+    /// The keys of the rows' other cells.
+    keys: Vec<u64>,
+    /// The rows' keyed cells: their column kinds and places in `text`.
+    cells: Vec<(Kind, usize, usize)>,
+    text: String,
+    /// The row being read: its keyed cells' column numbers and lengths, as bytes to hash.
+    meta: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct WaitingRow {
+    /// The hash of the keyed cells.
+    sig: u64,
+    /// What the other cells gave: items, a valid card number among them.
+    items: u64,
+    card: bool,
+    /// Where the row's keys and cells end in [`Waiting`].
+    keys_end: usize,
+    cells_end: usize,
+}
+
+/// What tells one table's columns from another's in the row memo: a hash of the header's
+/// column kinds, or `None` when no column is keyed (there is nothing to remember).
+fn layout_of(header: &[Option<Kind>]) -> Option<u64> {
+    if !header.iter().flatten().any(|k| keyed(*k)) {
+        return None;
+    }
+    let mut h = row_hasher(0);
+    header.hash(&mut h);
+    Some(h.finish())
 }
 
 /// Whether a line leaves a CSV quoted field open (quotes open only at a field's start).
@@ -1048,7 +1210,9 @@ fn scan_chunk(
         }
     }
     let mut lines = Lines::new(p.fmt, p.enc, p.max, false);
-    lines.header = p.header.map(<[Option<Kind>]>::to_vec);
+    if let Some(h) = p.header {
+        lines.set_header(h.to_vec());
+    }
     lines.header_done = true;
     lines.bom_done = s > 0;
     lines.block(&buf[from..], true, s + from as u64, leaf);
@@ -1188,6 +1352,106 @@ mod tests {
             v,
             vec![(0, "a".into()), (1, "b,\"c\"".into()), (2, "d".into())]
         );
+    }
+
+    /// Records, item counts, persons and persons with a card number of a CSV read in one
+    /// block, with the row memo or without.
+    fn read_csv(csv: &str, memo: bool, block: usize) -> (u64, Vec<u64>, (u64, u64)) {
+        let mut leaf = Leaf::new("t.csv".into());
+        if !memo {
+            leaf.tally.memo = crate::memo::RowMemo::switched_off();
+        }
+        let mut lines = Lines::new(
+            Format::Csv(b','),
+            Enc::Utf8 { fallback: false },
+            1 << 20,
+            true,
+        );
+        // In blocks of about `block` bytes, cut at line ends, as the readers do.
+        let b = csv.as_bytes();
+        let mut at = 0;
+        while at < b.len() {
+            let end = (at + block).min(b.len());
+            let used = lines.block(&b[at..end], end == b.len(), at as u64, &mut leaf);
+            at += if used == 0 { b.len() - at } else { used };
+        }
+        let t = &mut leaf.tally;
+        (t.records, t.item_records().to_vec(), t.linker.count())
+    }
+
+    #[test]
+    fn the_row_memo_changes_no_count() {
+        use crate::generate::{Person, Rng, card_number};
+        use std::fmt::Write as _;
+        // Few people on many rows, their keyed cells repeated exactly or not, and other cells
+        // that add identifiers (linked to the same person), a name or a birth date (the row is
+        // read again as it is), or nothing.
+        let mut rng = Rng::new(11);
+        let people: Vec<Person> = (0..40).map(|i| Person::new(&mut rng, i)).collect();
+        let mut csv = String::from(
+            "注文番号,氏名,フリガナ,生年月日,メールアドレス,電話番号,住所,カード番号,備考\n",
+        );
+        for row in 0..4000u64 {
+            let k = rng.below(40);
+            let p = &people[usize::try_from(k).unwrap_or(0)];
+            // Card numbers for some people only, in their column or in a note.
+            let card = match rng.below(4) {
+                _ if k >= 8 => String::new(),
+                0 => String::new(),
+                1 => "1234".into(),
+                _ => card_number(&mut rng, k),
+            };
+            let note = match rng.below(9) {
+                0 if (8..12).contains(&k) => {
+                    format!("カード {}", card_number(&mut rng, 1000 + row))
+                }
+                // Groups of four people share an address given in a note only.
+                1 => format!("連絡先 group{}@example.com", k / 4),
+                2 => format!("氏名：{} {}", p.family, p.given),
+                3 => "生年月日 1990-01-02".into(),
+                4 => format!("注文 {}", crate::generate::order_number(&mut rng)),
+                _ => String::new(),
+            };
+            let name = if rng.chance(10) {
+                String::new()
+            } else {
+                format!("{} {}", p.family, p.given)
+            };
+            let birth = format!(
+                "{}-{:02}-{:02}",
+                p.birth / 10_000,
+                p.birth / 100 % 100,
+                p.birth % 100
+            );
+            let kana = format!("{}{}", p.family_kana, p.given_kana);
+            let address = rng.pick(&["東京都千代田区丸の内1-1", "大阪府大阪市北区梅田2-2", ""]);
+            let email = if rng.chance(10) {
+                "-".into()
+            } else {
+                p.email.clone()
+            };
+            writeln!(
+                csv,
+                "{row},{name},{kana},{birth},{email},{},{address},{card},{note}",
+                p.phone
+            )
+            .expect("a String takes any text");
+        }
+        let want = read_csv(&csv, false, csv.len());
+        // 40 people, in groups of four through the notes; a few more joined by a name in a
+        // note with a birth date in another.
+        assert!((2..=10).contains(&want.2.0), "{want:?}");
+        assert!(want.2.1 > 0 && want.2.1 < want.2.0, "{want:?}");
+        for block in [csv.len(), 4096, 700] {
+            assert_eq!(read_csv(&csv, true, block), want, "blocks of {block}");
+        }
+        // The second row's keyed cells are remembered; its note's card number is its own.
+        let two = "番号,氏名,生年月日,メール,備考\n\
+                   1,山田 太郎,1990-01-01,a@example.com,\n\
+                   2,山田 太郎,1990-01-01,a@example.com,カード 4111111111111111\n";
+        for memo in [false, true] {
+            assert_eq!(read_csv(two, memo, two.len()).2, (1, 1), "memo: {memo}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use roei_law::prefectures::PREFECTURES;
 
 use crate::dict::{Kind, labels_in};
 use crate::link::{KeyTag, Linker, key, name_birth_key};
+use crate::memo::{Remembered, RowMemo};
 use crate::normalize::{name_key, normalize, normalize_into, trim, trim_start};
 use crate::validate::{
     all_digits, email_check, is_card, is_domain_byte, is_jp_phone, is_local_byte, my_number_check,
@@ -26,6 +27,8 @@ pub struct Tally {
     run_items: u64,
     run: u64,
     pub linker: Linker,
+    /// Tables' rows already read (see [`crate::memo`]).
+    pub memo: RowMemo,
 }
 
 impl Default for Tally {
@@ -36,6 +39,7 @@ impl Default for Tally {
             run_items: 0,
             run: 0,
             linker: Linker::default(),
+            memo: RowMemo::default(),
         }
     }
 }
@@ -708,6 +712,20 @@ impl Record {
 
     /// Ends the record: counts it, its items, and its person.
     pub fn finish(&mut self, tally: &mut Tally) {
+        self.name_birth();
+        self.end(tally);
+    }
+
+    /// Counts the record, its items and its person (its keys are all there), and clears it.
+    fn end(&mut self, tally: &mut Tally) {
+        tally.records += 1;
+        tally.count_items(self.items);
+        tally.linker.add(&self.keys, self.has_card, self.items != 0);
+        self.clear();
+    }
+
+    /// The name + birth date key, when the record has both.
+    fn name_birth(&mut self) {
         let name = if self.name.is_empty() {
             &self.kana
         } else {
@@ -718,9 +736,10 @@ impl Record {
         {
             self.keys.push(name_birth_key(name.as_bytes(), b));
         }
-        tally.records += 1;
-        tally.count_items(self.items);
-        tally.linker.add(&self.keys, self.has_card, self.items != 0);
+    }
+
+    /// Forgets the record read so far.
+    pub fn clear(&mut self) {
         self.items = 0;
         self.keys.clear();
         self.has_card = false;
@@ -728,6 +747,89 @@ impl Record {
         self.kana.clear();
         self.birth = None;
     }
+
+    /// Whether the cells read so far gave a name, kana or birth date (which the keyed cells'
+    /// name + birth date key depends on).
+    pub fn person_touched(&self) -> bool {
+        !self.name.is_empty() || !self.kana.is_empty() || self.birth.is_some()
+    }
+
+    /// Takes out what the cells read so far gave (their keys go to `keys`) and clears the
+    /// record: the rest of the row is read later (see [`Record::finish_keyed`]).
+    pub fn take_part(&mut self, keys: &mut Vec<u64>) -> (u64, bool) {
+        keys.append(&mut self.keys);
+        let part = (self.items, self.has_card);
+        self.clear();
+        part
+    }
+
+    /// Ends a row whose keyed cells (see [`crate::memo`]) were just read into the record and
+    /// whose other cells gave `items`, `card` and `keys` ([`Record::take_part`]); returns what
+    /// the keyed cells gave.
+    pub fn finish_keyed(
+        &mut self,
+        items: u64,
+        card: bool,
+        keys: &[u64],
+        tally: &mut Tally,
+    ) -> Remembered {
+        self.name_birth();
+        let got = Remembered {
+            items: self.items,
+            rep: self.keys.first().copied().unwrap_or(0),
+        };
+        self.items |= items;
+        self.has_card |= card;
+        self.keys.extend_from_slice(keys);
+        self.end(tally);
+        got
+    }
+
+    /// Ends a row whose keyed cells gave `got` on an earlier row (their keys are linked
+    /// already) and whose other cells gave `items`, `card` and `keys`, which are linked to
+    /// one of them. The record must be clear, and the other cells must not have given a name,
+    /// kana or birth date.
+    pub fn finish_remembered(
+        &mut self,
+        items: u64,
+        card: bool,
+        keys: &[u64],
+        got: Remembered,
+        tally: &mut Tally,
+    ) {
+        // A card number among the keyed cells is on the person already (it was linked with
+        // them); one among the other cells is the row's own.
+        let items = items | got.items;
+        tally.records += 1;
+        tally.count_items(items);
+        if keys.is_empty() {
+            if got.rep == 0 {
+                tally.linker.add(&[], false, items != 0);
+            }
+        } else {
+            self.keys.extend_from_slice(keys);
+            if got.rep != 0 {
+                self.keys.push(got.rep);
+            }
+            tally.linker.add(&self.keys, card, true);
+        }
+        self.clear();
+    }
+}
+
+/// Columns whose values give identifier keys: the cells the row memo remembers. The others
+/// are read on every row (an address adds its item; an unknown column is read by content).
+pub fn keyed(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Name
+            | Kind::Kana
+            | Kind::BirthDate
+            | Kind::Email
+            | Kind::Phone
+            | Kind::Card
+            | Kind::MyNumber
+    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,233 @@
+//! The row memo: what the keyed cells of a table row (name, kana, birth date, e-mail, phone,
+//! card and My Number columns) gave, remembered by a hash of those cells' text.
+//!
+//! A leaked order table or access log holds the same customer on many rows, spelled the same
+//! way each time. The keyed cells are the expensive part of a row: each one is validated and
+//! normalized, hashed into an identifier key, and looked up in the identifier table (a cache
+//! miss per key). When a row's keyed cells are exactly those of a row already read, their keys
+//! are already linked into one person (with a card number among them, if any), so the row
+//! only needs their items and one of their keys (to link any identifier found in its other
+//! cells to the same person).
+//!
+//! The memo is a lossy cache of fixed shape: two entries per 64-byte bucket, the newer one
+//! first; an entry pushed out is simply forgotten, and a row whose cells are not remembered is
+//! read in full. So it never changes a result, only the time taken. It grows while rows are
+//! missed, up to [`MAX_BUCKETS`] (32 MB), and switches itself off for good when, at that size,
+//! fewer than one lookup in [`OFF_BELOW`] is a hit (a customer master: every row a different
+//! person).
+
+use std::hash::{BuildHasher, Hasher};
+
+/// What a row's keyed cells gave.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Remembered {
+    /// The items (bits of `DataItem`).
+    pub items: u64,
+    /// One of their identifier keys (0: they gave none). Whether a card number was among
+    /// them is not needed: it was linked with them, on the person already.
+    pub rep: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    /// The cells' hash; 0: empty.
+    sig: u64,
+    got: Remembered,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(align(64))]
+struct Bucket([Entry; 2]);
+
+const FIRST_BUCKETS: usize = 1 << 8;
+/// 2^19 buckets of 64 bytes: 32 MB, a million rows' keyed cells.
+pub const MAX_BUCKETS: usize = 1 << 19;
+/// Lookups per hit-rate check.
+const WINDOW: u32 = 1 << 16;
+/// At full size, fewer hits than one lookup in this many switch the memo off.
+pub const OFF_BELOW: u32 = 16;
+const SEED: u64 = 0x726f_6569_6d65_6d6f; // "roeimemo"
+
+#[derive(Debug, Clone, Default)]
+pub struct RowMemo {
+    buckets: Vec<Bucket>,
+    /// Rows remembered since the memo last grew.
+    stored: usize,
+    lookups: u32,
+    hits: u32,
+    off: bool,
+}
+
+/// The hasher of one row's keyed cells; `layout` tells tables with different columns apart.
+pub fn row_hasher(layout: u64) -> impl Hasher {
+    let mut h = foldhash::quality::FixedState::with_seed(SEED).build_hasher();
+    h.write_u64(layout);
+    h
+}
+
+impl RowMemo {
+    /// Whether rows are still worth looking up.
+    pub fn on(&self) -> bool {
+        !self.off
+    }
+
+    #[allow(clippy::cast_possible_truncation)]
+    fn bucket(&self, sig: u64) -> usize {
+        // The top bits (the identifier table takes the low ones of its own hashes).
+        (sig >> (64 - self.buckets.len().trailing_zeros())) as usize
+    }
+
+    /// Reads the bucket of `sig` (and returns something of it, to be thrown away): the rows
+    /// of a batch are touched first, so that their buckets come from memory together instead
+    /// of one cache miss after another.
+    pub fn touch(&self, sig: u64) -> u64 {
+        if self.buckets.is_empty() {
+            return 0;
+        }
+        self.buckets[self.bucket(sig.max(1))].0[0].sig
+    }
+
+    /// What the cells hashed to `sig` gave, when remembered.
+    pub fn get(&mut self, sig: u64) -> Option<Remembered> {
+        let sig = sig.max(1);
+        self.lookups += 1;
+        let found = if self.buckets.is_empty() {
+            None
+        } else {
+            let b = &self.buckets[self.bucket(sig)].0;
+            b.iter().find(|e| e.sig == sig).map(|e| e.got)
+        };
+        if found.is_some() {
+            self.hits += 1;
+        }
+
+        if self.lookups == WINDOW {
+            if self.buckets.len() == MAX_BUCKETS && self.hits < WINDOW / OFF_BELOW {
+                self.off = true;
+                self.buckets = Vec::new();
+            }
+            self.lookups = 0;
+            self.hits = 0;
+        }
+        found
+    }
+
+    /// Remembers what the cells hashed to `sig` gave.
+    pub fn put(&mut self, sig: u64, got: Remembered) {
+        if self.off {
+            return;
+        }
+        let sig = sig.max(1);
+        if self.buckets.is_empty() {
+            self.buckets = vec![Bucket::default(); FIRST_BUCKETS];
+        } else if self.stored >= self.buckets.len() * 2 && self.buckets.len() < MAX_BUCKETS {
+            // As many rows stored as there are entries: bigger, so fewer push each other out.
+            self.grow();
+        }
+        self.stored += 1;
+        self.insert(Entry { sig, got });
+    }
+
+    fn insert(&mut self, e: Entry) {
+        let i = self.bucket(e.sig);
+        let b = &mut self.buckets[i].0;
+        b[1] = b[0];
+        b[0] = e;
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.buckets);
+        self.buckets = vec![Bucket::default(); old.len() * 2];
+        // The older entries first, so that each bucket keeps its newer one in front.
+        for way in [1, 0] {
+            for b in &old {
+                if b.0[way].sig != 0 {
+                    self.insert(b.0[way]);
+                }
+            }
+        }
+        self.stored = 0;
+    }
+
+    /// Lets go of the memory (the table is done).
+    pub fn release(&mut self) {
+        self.buckets = Vec::new();
+    }
+
+    /// A memo that is off from the start: every row is read in full.
+    #[cfg(test)]
+    pub fn switched_off() -> RowMemo {
+        RowMemo {
+            off: true,
+            ..RowMemo::default()
+        }
+    }
+
+    #[cfg(test)]
+    fn buckets(&self) -> usize {
+        self.buckets.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn got(n: u64) -> Remembered {
+        Remembered {
+            items: n,
+            rep: n + 1,
+        }
+    }
+
+    #[test]
+    fn remembers_what_fits_and_forgets_without_confusing() {
+        let mut m = RowMemo::default();
+        assert_eq!(m.get(7), None);
+        m.put(7, got(7));
+        assert_eq!(m.get(7), Some(got(7)));
+        // Many more rows than entries: whatever is found is what was put under that hash.
+        for s in 1..100_000u64 {
+            let sig = s.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            m.put(sig, got(s));
+        }
+        let mut found = 0;
+        for s in 1..100_000u64 {
+            let sig = s.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            if let Some(g) = m.get(sig) {
+                assert_eq!(g, got(s));
+                found += 1;
+            }
+        }
+        // It grew to hold most of them.
+        assert!(found > 60_000, "{found}");
+        assert!(m.buckets() > FIRST_BUCKETS);
+    }
+
+    #[test]
+    fn growing_keeps_entries() {
+        let mut m = RowMemo::default();
+        m.put(5 << 32, got(1));
+        m.put(6 << 32, got(2));
+        m.grow();
+        assert_eq!(m.get(5 << 32), Some(got(1)));
+        assert_eq!(m.get(6 << 32), Some(got(2)));
+    }
+
+    #[test]
+    fn switches_off_when_nothing_repeats() {
+        let mut m = RowMemo::default();
+        let mut s = 0u64;
+        while m.on() {
+            s += 1;
+            let sig = s.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            assert_eq!(m.get(sig), None);
+            m.put(sig, got(s));
+            assert!(s < 10_000_000, "never switched off");
+        }
+        assert_eq!(m.buckets(), 0);
+        // Off: nothing is stored or found any more.
+        m.put(1, got(1));
+        assert_eq!(m.get(1), None);
+    }
+}
