@@ -12,9 +12,9 @@
 //! The memo is a lossy cache of fixed shape: two entries per 64-byte bucket, the newer one
 //! first; an entry pushed out is simply forgotten, and a row whose cells are not remembered is
 //! read in full. So it never changes a result, only the time taken. It grows while rows are
-//! missed, up to [`MAX_BUCKETS`] (32 MB), and switches itself off for good when, at that size,
-//! fewer than one lookup in [`OFF_BELOW`] is a hit (a customer master: every row a different
-//! person).
+//! missed, up to [`MAX_BUCKETS`] (32 MB), and switches itself off for good when, after
+//! [`WARM`] lookups, fewer than one lookup in [`OFF_BELOW`] is a hit (a customer master, a
+//! table of mostly different people: looking up costs more than the hits save).
 
 use std::hash::{BuildHasher, Hasher};
 
@@ -44,8 +44,11 @@ const FIRST_BUCKETS: usize = 1 << 8;
 pub const MAX_BUCKETS: usize = 1 << 19;
 /// Lookups per hit-rate check.
 const WINDOW: u32 = 1 << 16;
-/// At full size, fewer hits than one lookup in this many switch the memo off.
-pub const OFF_BELOW: u32 = 16;
+/// Lookups after which a memo that hits too rarely is switched off (before, most misses are
+/// the first sight of a person, whatever the table).
+pub const WARM: u64 = 1 << 20;
+/// Fewer hits in a window than one lookup in this many switch the memo off.
+pub const OFF_BELOW: u32 = 5;
 const SEED: u64 = 0x726f_6569_6d65_6d6f; // "roeimemo"
 
 #[derive(Debug, Clone, Default)]
@@ -53,6 +56,8 @@ pub struct RowMemo {
     buckets: Vec<Bucket>,
     /// Rows remembered since the memo last grew.
     stored: usize,
+    /// Lookups in all, and in the current window, and the window's hits.
+    seen: u64,
     lookups: u32,
     hits: u32,
     off: bool,
@@ -102,7 +107,8 @@ impl RowMemo {
         }
 
         if self.lookups == WINDOW {
-            if self.buckets.len() == MAX_BUCKETS && self.hits < WINDOW / OFF_BELOW {
+            self.seen += u64::from(WINDOW);
+            if self.seen >= WARM && self.hits < WINDOW / OFF_BELOW {
                 self.off = true;
                 self.buckets = Vec::new();
             }
@@ -215,6 +221,19 @@ mod tests {
     }
 
     #[test]
+    fn stays_on_while_rows_repeat() {
+        let mut m = RowMemo::default();
+        let mut rng = crate::generate::Rng::new(3);
+        for _ in 0..2 * WARM {
+            let sig = (1 + rng.below(50_000)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            if m.get(sig).is_none() {
+                m.put(sig, got(1));
+            }
+        }
+        assert!(m.on());
+    }
+
+    #[test]
     fn switches_off_when_nothing_repeats() {
         let mut m = RowMemo::default();
         let mut s = 0u64;
@@ -223,7 +242,10 @@ mod tests {
             let sig = s.wrapping_mul(0x9e37_79b9_7f4a_7c15);
             assert_eq!(m.get(sig), None);
             m.put(sig, got(s));
-            assert!(s < 10_000_000, "never switched off");
+            assert!(
+                s <= WARM + u64::from(WINDOW),
+                "not switched off after {s} lookups"
+            );
         }
         assert_eq!(m.buckets(), 0);
         // Off: nothing is stored or found any more.
