@@ -22,6 +22,8 @@ use crate::{Encoding, FileError, ScanOptions};
 
 const SAMPLE: usize = 64 * 1024;
 const READ: usize = 1 << 20;
+/// The piece of a chunk read at once: it stays in a core's cache while it is read.
+const PIECE: usize = 256 << 10;
 const GZIP: &[u8] = &[0x1f, 0x8b];
 const ZIP: &[u8] = b"PK\x03\x04";
 
@@ -1106,6 +1108,7 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
         header: header.as_deref(),
         body_start,
         chunk,
+        piece: usize::try_from(chunk / 4).unwrap_or(PIECE).clamp(64, PIECE),
         size,
     };
     let next = AtomicUsize::new(0);
@@ -1164,11 +1167,17 @@ struct ChunkParts<'a> {
     header: Option<&'a [Option<Kind>]>,
     body_start: u64,
     chunk: u64,
+    /// The bytes read at once within a chunk (see [`scan_chunk`]).
+    piece: usize,
     size: u64,
 }
 
 /// Reads the lines that start in the chunk at `s` into `leaf`; `buf` is reused from chunk to
 /// chunk.
+///
+/// The chunk is read a piece at a time ([`ChunkParts::piece`] bytes) and each piece is read
+/// whole (UTF-8 check, quote search, lines) while it is still in the core's cache: reading
+/// all of a chunk first and then passing over it three times went out to memory each time.
 fn scan_chunk(
     file: &File,
     s: u64,
@@ -1179,58 +1188,138 @@ fn scan_chunk(
 ) {
     let end = (s + p.chunk).min(p.size);
     leaf.opened = true;
-    // Sized, not cleared: the bytes are read over (zeroing 8 MB per chunk costs a pass).
-    let n = usize::try_from(end - s).unwrap_or(0);
-    if buf.len() > n {
-        buf.truncate(n);
-    } else {
-        buf.resize(n, 0);
-    }
-    if let Err(e) = file.read_exact_at(buf, s) {
-        leaf.problem(format!("cannot read at byte {s}: {e}"));
-        return;
-    }
+    chunk_lines(file, s, end, p, buf, leaf);
     (ctx.progress)(end - s);
-    // Lines that start in this chunk: after the first newline unless at a line start.
-    let mut from = 0;
-    if s > p.body_start {
-        let mut prev = [0u8; 1];
-        let at_start = file.read_exact_at(&mut prev, s - 1).is_ok() && prev[0] == b'\n';
-        if !at_start {
-            match memchr(b'\n', buf) {
-                Some(nl) => from = nl + 1,
-                None => return,
-            }
-        }
-    }
-    // The last line runs on past the chunk's end.
-    if end < p.size && buf.last() != Some(&b'\n') {
-        let mut tail_at = end;
-        let mut more = vec![0u8; 64 * 1024];
-        loop {
-            let n = file.read_at(&mut more, tail_at).unwrap_or(0);
-            if n == 0 {
-                break;
-            }
-            if let Some(nl) = memchr(b'\n', &more[..n]) {
-                buf.extend_from_slice(&more[..=nl]);
-                break;
-            }
-            buf.extend_from_slice(&more[..n]);
-            tail_at += n as u64;
-            if buf.len() > p.max + usize::try_from(p.chunk).unwrap_or(usize::MAX) {
-                break;
-            }
-        }
-    }
+    leaf.bytes += end - s;
+}
+
+fn chunk_lines(
+    file: &File,
+    s: u64,
+    end: u64,
+    p: &ChunkParts<'_>,
+    buf: &mut Vec<u8>,
+    leaf: &mut Leaf,
+) {
     let mut lines = Lines::new(p.fmt, p.enc, p.max, false);
     if let Some(h) = p.header {
         lines.set_header(h.to_vec());
     }
     lines.header_done = true;
     lines.bom_done = s > 0;
-    lines.block(&buf[from..], true, s + from as u64, leaf);
-    leaf.bytes += end - s;
+    // `buf` holds the file's bytes from `at` to `at + buf.len()`.
+    let mut at = s;
+    buf.clear();
+    let read = |buf: &mut Vec<u8>, from: u64, want: usize, leaf: &mut Leaf| -> Option<usize> {
+        let old = buf.len();
+        // Sized, not cleared: the bytes are read over.
+        buf.resize(old + want, 0);
+        let mut got = 0;
+        while got < want {
+            match file.read_at(&mut buf[old + got..], from + got as u64) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    leaf.problem(format!("cannot read at byte {}: {e}", from + got as u64));
+                    buf.truncate(old);
+                    return None;
+                }
+            }
+        }
+        buf.truncate(old + got);
+        Some(got)
+    };
+    // Lines that start in this chunk: after the first newline unless at a line start.
+    if s > p.body_start {
+        let mut prev = [0u8; 1];
+        let at_start = file.read_exact_at(&mut prev, s - 1).is_ok() && prev[0] == b'\n';
+        if !at_start {
+            loop {
+                if at >= end {
+                    return;
+                }
+                let want = usize::try_from(end - at).unwrap_or(usize::MAX).min(p.piece);
+                let Some(n) = read(buf, at, want, leaf) else {
+                    return;
+                };
+                if n == 0 {
+                    return;
+                }
+                if let Some(nl) = memchr(b'\n', buf) {
+                    at += nl as u64 + 1;
+                    buf.drain(..=nl);
+                    break;
+                }
+                at += n as u64;
+                buf.clear();
+            }
+        }
+    }
+    // Where the bytes read so far end, and whether the line being skipped (longer than the
+    // record limit, reported) is still running.
+    let mut filled = at + buf.len() as u64;
+    let mut skipping = false;
+    loop {
+        let in_chunk = filled < end;
+        // Within the chunk a piece at a time; past its end, only the line that started in it.
+        let want = if in_chunk {
+            usize::try_from(end - filled)
+                .unwrap_or(usize::MAX)
+                .min(p.piece)
+        } else {
+            p.piece.min(64 * 1024)
+        };
+        let Some(n) = read(buf, filled, want, leaf) else {
+            break;
+        };
+        filled += n as u64;
+        let file_end = filled >= p.size || n == 0;
+        if skipping {
+            if let Some(nl) = memchr(b'\n', buf) {
+                at += nl as u64 + 1;
+                buf.drain(..=nl);
+                skipping = false;
+            } else {
+                at += buf.len() as u64;
+                buf.clear();
+                if !in_chunk || file_end {
+                    break;
+                }
+                continue;
+            }
+        }
+        if at >= end {
+            break;
+        }
+        if !in_chunk {
+            // The rest of the chunk's last line is in `buf` once a newline is: that line ends
+            // the chunk (its bytes past the newline are the next chunk's).
+            let past = usize::try_from(end - at)
+                .unwrap_or(usize::MAX)
+                .min(buf.len());
+            if let Some(nl) = memchr(b'\n', &buf[past..]) {
+                buf.truncate(past + nl + 1);
+                lines.block(buf, true, at, leaf);
+                break;
+            }
+        }
+        let last = file_end || (!in_chunk && buf.len() > p.max);
+        let used = lines.block(buf, last, at, leaf);
+        if last {
+            break;
+        }
+        at += used as u64;
+        buf.drain(..used);
+        if buf.len() > p.max {
+            // One line longer than the record limit: reported once (its start is known), then
+            // skipped to its end.
+            lines.block(buf, true, at, leaf);
+            at += buf.len() as u64;
+            buf.clear();
+            skipping = true;
+        }
+    }
 }
 
 /// A .zip archive (or an .xlsx workbook, which is one).
