@@ -506,6 +506,14 @@ struct Lines {
     layout: Option<u64>,
     /// CSV rows waiting for the row memo (ended by [`Lines::block`]).
     waiting: Waiting,
+    /// Delimiters and line ends of the block being read (see [`mark_cuts`]).
+    marks: Vec<u32>,
+    /// The record being read: where its delimiters are (from its start), when `cut_known`.
+    cut: Vec<u32>,
+    cut_known: bool,
+    /// Unquoted CSV blocks are read with [`Lines::unquoted_records`] (off only in tests, to
+    /// compare).
+    marked: bool,
 }
 
 impl Lines {
@@ -524,6 +532,10 @@ impl Lines {
             quotes: true,
             layout: None,
             waiting: Waiting::default(),
+            marks: Vec::new(),
+            cut: Vec::new(),
+            cut_known: false,
+            marked: true,
         }
     }
 
@@ -567,6 +579,11 @@ impl Lines {
         let csv = matches!(self.fmt, Format::Csv(_));
         // One SIMD search for quotes in the whole block; without any, no line needs a look.
         self.quotes = csv && memchr(b'"', buf).is_some();
+        self.cut_known = false;
+        if self.marked && csv && !self.quotes && valid.is_some() && u32::try_from(buf.len()).is_ok()
+        {
+            return self.unquoted_records(buf, valid, eof, offset, leaf);
+        }
         let mut in_quotes = false;
         let mut lines_in_rec = 0u64;
         let mut scan_from = 0;
@@ -617,6 +634,56 @@ impl Lines {
             scan_from = start;
         }
         start
+    }
+
+    /// [`Lines::records`] of a CSV block without quotes: one pass finds every line end and
+    /// delimiter ([`mark_cuts`]), so a record is neither searched for its end nor for its
+    /// cells.
+    fn unquoted_records(
+        &mut self,
+        buf: &[u8],
+        valid: Option<&str>,
+        eof: bool,
+        offset: u64,
+        leaf: &mut Leaf,
+    ) -> usize {
+        let text_of = |s: usize, e: usize| valid.and_then(|v| v.get(s..e));
+        let mut marks = std::mem::take(&mut self.marks);
+        mark_cuts(buf, self.delim(), &mut marks);
+        let (mut start, mut first) = (0usize, 0usize);
+        for (i, &m) in marks.iter().enumerate() {
+            if m & LINE_END == 0 {
+                continue;
+            }
+            let nl = (m & !LINE_END) as usize;
+            self.line += 1;
+            let text = text_of(start, nl);
+            self.cut_at(&marks[first..i], start, text.is_some());
+            self.one(&buf[start..nl], text, offset + start as u64, leaf);
+            start = nl + 1;
+            first = i + 1;
+        }
+        if eof && start < buf.len() {
+            self.line += 1;
+            let text = text_of(start, buf.len());
+            self.cut_at(&marks[first..], start, text.is_some());
+            self.one(&buf[start..], text, offset + start as u64, leaf);
+            start = buf.len();
+        }
+        self.cut_known = false;
+        self.marks = marks;
+        start
+    }
+
+    /// The delimiters of the record starting at `start` are at `marks` (in the block).
+    fn cut_at(&mut self, marks: &[u32], start: usize, known: bool) {
+        self.cut_known = known;
+        if known {
+            #[allow(clippy::cast_possible_truncation)] // blocks are under 4 GiB (see `records`)
+            let base = start as u32;
+            self.cut.clear();
+            self.cut.extend(marks.iter().map(|&m| m - base));
+        }
     }
 
     fn delim(&self) -> u8 {
@@ -708,7 +775,8 @@ impl Lines {
     fn cells(&mut self, text: &str, d: u8, leaf: &mut Leaf) {
         let header = self.header.as_deref().unwrap_or(&[]);
         let rec = &mut self.rec;
-        for_each_cell(text, d, self.quotes, &mut self.cell, |i, c| {
+        let cut = self.cut_known.then_some(&self.cut[..]);
+        each_cell(text, d, self.quotes, cut, &mut self.cell, |i, c| {
             // An empty cell says nothing, whatever its column.
             if !c.is_empty() {
                 rec.field(header.get(i).copied().flatten(), c);
@@ -727,7 +795,8 @@ impl Lines {
         let w = &mut self.waiting;
         let (cells_from, text_from) = (w.cells.len(), w.text.len());
         w.meta.clear();
-        for_each_cell(text, d, self.quotes, &mut self.cell, |i, c| {
+        let cut = self.cut_known.then_some(&self.cut[..]);
+        each_cell(text, d, self.quotes, cut, &mut self.cell, |i, c| {
             if c.is_empty() {
                 return;
             }
@@ -909,6 +978,70 @@ fn each_at(bytes: &[u8], byte: u8, mut f: impl FnMut(usize)) {
             f(base + j);
         }
     }
+}
+
+/// A line end in [`mark_cuts`]' positions.
+const LINE_END: u32 = 1 << 31;
+
+/// The positions of `delim` and of line ends (with [`LINE_END`] set) in `b`, in order, found
+/// 64 bytes at a time (four vector compares per byte and their bit masks). `b` is shorter
+/// than 2 GiB.
+fn mark_cuts(b: &[u8], delim: u8, out: &mut Vec<u32>) {
+    out.clear();
+    let (d, n) = (u8x16::splat(delim), u8x16::splat(b'\n'));
+    let mut wide = b.chunks_exact(64);
+    let mut base = 0u32;
+    for c in &mut wide {
+        let (mut dm, mut nm) = (0u64, 0u64);
+        for (k, q) in c.chunks_exact(16).enumerate() {
+            let mut v = [0u8; 16];
+            v.copy_from_slice(q);
+            let v = u8x16::new(v);
+            dm |= u64::from(v.simd_eq(d).to_bitmask()) << (16 * k);
+            nm |= u64::from(v.simd_eq(n).to_bitmask()) << (16 * k);
+        }
+        let mut all = dm | nm;
+        while all != 0 {
+            let i = all.trailing_zeros();
+            #[allow(clippy::cast_possible_truncation)] // a bit, 0 or 1
+            let end = ((nm >> i) & 1) as u32;
+            out.push((base + i) | (end << 31));
+            all &= all - 1;
+        }
+        base += 64;
+    }
+    for (j, &c) in wide.remainder().iter().enumerate() {
+        #[allow(clippy::cast_possible_truncation)] // under 64
+        let at = base + j as u32;
+        if c == b'\n' {
+            out.push(at | LINE_END);
+        } else if c == delim {
+            out.push(at);
+        }
+    }
+}
+
+/// The cells of a record: at the delimiters `cut` when they are known (a record without
+/// quotes), else by [`for_each_cell`].
+fn each_cell(
+    text: &str,
+    delim: u8,
+    quotes: bool,
+    cut: Option<&[u32]>,
+    scratch: &mut String,
+    mut f: impl FnMut(usize, &str),
+) {
+    let Some(cut) = cut else {
+        for_each_cell(text, delim, quotes, scratch, f);
+        return;
+    };
+    let mut start = 0;
+    for (col, &at) in cut.iter().enumerate() {
+        let at = at as usize;
+        f(col, &text[start..at]);
+        start = at + 1;
+    }
+    f(cut.len(), &text[start..]);
 }
 
 /// Splits a CSV record into cells (RFC 4180 quoting); `scratch` holds unescaped quoted cells.
@@ -1460,6 +1593,15 @@ mod tests {
     /// Records, item counts, persons and persons with a card number of a CSV read in one
     /// block, with the row memo or without.
     fn read_csv(csv: &str, memo: bool, block: usize) -> (u64, Vec<u64>, (u64, u64)) {
+        read_csv_marked(csv, memo, block, true)
+    }
+
+    fn read_csv_marked(
+        csv: &str,
+        memo: bool,
+        block: usize,
+        marked: bool,
+    ) -> (u64, Vec<u64>, (u64, u64)) {
         let mut leaf = Leaf::new("t.csv".into());
         if !memo {
             leaf.tally.memo = crate::memo::RowMemo::switched_off();
@@ -1470,6 +1612,7 @@ mod tests {
             1 << 20,
             true,
         );
+        lines.marked = marked;
         // In blocks of about `block` bytes, cut at line ends, as the readers do.
         let b = csv.as_bytes();
         let mut at = 0;
@@ -1547,6 +1690,24 @@ mod tests {
         assert!(want.2.1 > 0 && want.2.1 < want.2.0, "{want:?}");
         for block in [csv.len(), 4096, 700] {
             assert_eq!(read_csv(&csv, true, block), want, "blocks of {block}");
+            // The delimiters found in one pass over the block, or line by line.
+            for memo in [false, true] {
+                assert_eq!(
+                    read_csv_marked(&csv, memo, block, false),
+                    want,
+                    "blocks of {block}, line by line, memo {memo}"
+                );
+            }
+        }
+        // Lines ending in CRLF, and a last line without its newline.
+        let crlf = csv.replace('\n', "\r\n");
+        let crlf = crlf.trim_end();
+        for block in [crlf.len(), 1000, 333] {
+            assert_eq!(
+                read_csv(crlf, true, block),
+                read_csv_marked(crlf, true, block, false),
+                "CRLF, blocks of {block}"
+            );
         }
         // The second row's keyed cells are remembered; its note's card number is its own.
         let two = "番号,氏名,生年月日,メール,備考\n\
@@ -1554,6 +1715,31 @@ mod tests {
                    2,山田 太郎,1990-01-01,a@example.com,カード 4111111111111111\n";
         for memo in [false, true] {
             assert_eq!(read_csv(two, memo, two.len()).2, (1, 1), "memo: {memo}");
+        }
+    }
+
+    #[test]
+    fn mark_cuts_finds_every_delimiter_and_line_end() {
+        let mut rng = crate::generate::Rng::new(5);
+        let mut out = Vec::new();
+        for len in 0..300usize {
+            let b: Vec<u8> = (0..len)
+                .map(|_| *rng.pick(&[b'a', b',', b'\n', b'\t', 0xE3, b'"', b'\r']))
+                .collect();
+            for delim in [b',', b'\t'] {
+                mark_cuts(&b, delim, &mut out);
+                let want: Vec<u32> = b
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, &c)| {
+                        let i = u32::try_from(i).unwrap();
+                        (c == b'\n')
+                            .then_some(i | LINE_END)
+                            .or((c == delim).then_some(i))
+                    })
+                    .collect();
+                assert_eq!(out, want, "{b:?}");
+            }
         }
     }
 
