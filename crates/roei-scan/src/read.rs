@@ -567,10 +567,16 @@ impl Lines {
         // UTF-8 is checked once for the block (SIMD), not line by line: the lines of the
         // valid prefix are cut from it as text.
         // Shift_JIS lines are decoded one by one (`None`).
+        // Only up to the last line end when more follows: a block may end inside a character.
+        let whole = if eof {
+            buf
+        } else {
+            memchr::memrchr(b'\n', buf).map_or(&buf[..0], |nl| &buf[..=nl])
+        };
         let valid: Option<&str> = match self.enc {
-            Enc::Utf8 { .. } => Some(match simdutf8::compat::from_utf8(buf) {
+            Enc::Utf8 { .. } => Some(match simdutf8::compat::from_utf8(whole) {
                 Ok(s) => s,
-                Err(e) => std::str::from_utf8(&buf[..e.valid_up_to()]).unwrap_or(""),
+                Err(e) => simdutf8::basic::from_utf8(&whole[..e.valid_up_to()]).unwrap_or(""),
             }),
             Enc::Sjis { .. } => None,
         };
