@@ -1346,27 +1346,28 @@ fn chunk_lines(
     }
     lines.header_done = true;
     lines.bom_done = s > 0;
-    // `buf` holds the file's bytes from `at` to `at + buf.len()`.
+    // `buf` holds the file's bytes from `at` to `at + buf.len`.
     let mut at = s;
-    buf.clear();
-    let read = |buf: &mut Vec<u8>, from: u64, want: usize, leaf: &mut Leaf| -> Option<usize> {
-        let old = buf.len();
-        // Sized, not cleared: the bytes are read over.
-        buf.resize(old + want, 0);
+    let mut buf = Window { bytes: buf, len: 0 };
+    let read = |buf: &mut Window<'_>, from: u64, want: usize, leaf: &mut Leaf| -> Option<usize> {
+        let old = buf.len;
+        // Grown when it must be (zeroed then), never cleared: the bytes are read over.
+        if buf.bytes.len() < old + want {
+            buf.bytes.resize(old + want, 0);
+        }
         let mut got = 0;
         while got < want {
-            match file.read_at(&mut buf[old + got..], from + got as u64) {
+            match file.read_at(&mut buf.bytes[old + got..old + want], from + got as u64) {
                 Ok(0) => break,
                 Ok(n) => got += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     leaf.problem(format!("cannot read at byte {}: {e}", from + got as u64));
-                    buf.truncate(old);
                     return None;
                 }
             }
         }
-        buf.truncate(old + got);
+        buf.len = old + got;
         Some(got)
     };
     // Lines that start in this chunk: after the first newline unless at a line start.
@@ -1379,25 +1380,25 @@ fn chunk_lines(
                     return;
                 }
                 let want = usize::try_from(end - at).unwrap_or(usize::MAX).min(p.piece);
-                let Some(n) = read(buf, at, want, leaf) else {
+                let Some(n) = read(&mut buf, at, want, leaf) else {
                     return;
                 };
                 if n == 0 {
                     return;
                 }
-                if let Some(nl) = memchr(b'\n', buf) {
+                if let Some(nl) = memchr(b'\n', buf.data()) {
                     at += nl as u64 + 1;
-                    buf.drain(..=nl);
+                    buf.drain(nl + 1);
                     break;
                 }
                 at += n as u64;
-                buf.clear();
+                buf.len = 0;
             }
         }
     }
     // Where the bytes read so far end, and whether the line being skipped (longer than the
     // record limit, reported) is still running.
-    let mut filled = at + buf.len() as u64;
+    let mut filled = at + buf.len as u64;
     let mut skipping = false;
     loop {
         let in_chunk = filled < end;
@@ -1409,19 +1410,19 @@ fn chunk_lines(
         } else {
             p.piece.min(64 * 1024)
         };
-        let Some(n) = read(buf, filled, want, leaf) else {
+        let Some(n) = read(&mut buf, filled, want, leaf) else {
             break;
         };
         filled += n as u64;
         let file_end = filled >= p.size || n == 0;
         if skipping {
-            if let Some(nl) = memchr(b'\n', buf) {
+            if let Some(nl) = memchr(b'\n', buf.data()) {
                 at += nl as u64 + 1;
-                buf.drain(..=nl);
+                buf.drain(nl + 1);
                 skipping = false;
             } else {
-                at += buf.len() as u64;
-                buf.clear();
+                at += buf.len as u64;
+                buf.len = 0;
                 if !in_chunk || file_end {
                     break;
                 }
@@ -1434,30 +1435,46 @@ fn chunk_lines(
         if !in_chunk {
             // The rest of the chunk's last line is in `buf` once a newline is: that line ends
             // the chunk (its bytes past the newline are the next chunk's).
-            let past = usize::try_from(end - at)
-                .unwrap_or(usize::MAX)
-                .min(buf.len());
-            if let Some(nl) = memchr(b'\n', &buf[past..]) {
-                buf.truncate(past + nl + 1);
-                lines.block(buf, true, at, leaf);
+            let past = usize::try_from(end - at).unwrap_or(usize::MAX).min(buf.len);
+            if let Some(nl) = memchr(b'\n', &buf.data()[past..]) {
+                buf.len = past + nl + 1;
+                lines.block(buf.data(), true, at, leaf);
                 break;
             }
         }
-        let last = file_end || (!in_chunk && buf.len() > p.max);
-        let used = lines.block(buf, last, at, leaf);
+        let last = file_end || (!in_chunk && buf.len > p.max);
+        let used = lines.block(buf.data(), last, at, leaf);
         if last {
             break;
         }
         at += used as u64;
-        buf.drain(..used);
-        if buf.len() > p.max {
+        buf.drain(used);
+        if buf.len > p.max {
             // One line longer than the record limit: reported once (its start is known), then
             // skipped to its end.
-            lines.block(buf, true, at, leaf);
-            at += buf.len() as u64;
-            buf.clear();
+            lines.block(buf.data(), true, at, leaf);
+            at += buf.len as u64;
+            buf.len = 0;
             skipping = true;
         }
+    }
+}
+
+/// The bytes of a file read so far: the first `len` of `bytes`, which only grows.
+struct Window<'a> {
+    bytes: &'a mut Vec<u8>,
+    len: usize,
+}
+
+impl Window<'_> {
+    fn data(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// Forgets the first `n` bytes.
+    fn drain(&mut self, n: usize) {
+        self.bytes.copy_within(n..self.len, 0);
+        self.len -= n;
     }
 }
 
