@@ -41,6 +41,7 @@ struct Bucket {
 }
 
 const WAYS: usize = 3;
+const _: () = assert!(std::mem::size_of::<Bucket>() == 64);
 
 const FIRST_BUCKETS: usize = 1 << 8;
 /// 2^19 buckets of 64 bytes: 32 MB, 1.5 million rows' keyed cells.
@@ -64,6 +65,9 @@ pub struct RowMemo {
     lookups: u32,
     hits: u32,
     off: bool,
+    /// Hits in all, for tests that must see the memo used.
+    #[cfg(test)]
+    found: u64,
 }
 
 /// The hasher of one row's keyed cells; `layout` tells tables with different columns apart.
@@ -110,6 +114,10 @@ impl RowMemo {
         };
         if found.is_some() {
             self.hits += 1;
+            #[cfg(test)]
+            {
+                self.found += 1;
+            }
         }
 
         if self.lookups == WINDOW {
@@ -137,8 +145,8 @@ impl RowMemo {
         if self.buckets.is_empty() {
             self.buckets = vec![Bucket::default(); FIRST_BUCKETS];
         } else if self.stored >= self.buckets.len() / 2 && self.buckets.len() < MAX_BUCKETS {
-            // Half as many rows stored as there are buckets: bigger, well before rows push
-            // each other out (growing late cost as many misses again as there are customers).
+            // Half as many rows stored since it last grew as there are buckets: bigger, well
+            // before rows push each other out (growing late cost as many misses again as there are customers).
             self.grow();
         }
         self.stored += 1;
@@ -186,6 +194,12 @@ impl RowMemo {
     fn buckets(&self) -> usize {
         self.buckets.len()
     }
+
+    /// How many lookups found their row.
+    #[cfg(test)]
+    pub fn found(&self) -> u64 {
+        self.found
+    }
 }
 
 #[cfg(test)]
@@ -231,6 +245,34 @@ mod tests {
         m.grow();
         assert_eq!(m.get(5 << 32), Some(got(1)));
         assert_eq!(m.get(6 << 32), Some(got(2)));
+    }
+
+    #[test]
+    fn a_bucket_keeps_its_three_newest_rows() {
+        let mut m = RowMemo::default();
+        // Same top bits: one bucket, before and after growing.
+        for s in 1..=4u64 {
+            m.put(s, got(s));
+        }
+        let kept = |m: &mut RowMemo| (1..=4u64).map(|s| m.get(s).is_some()).collect::<Vec<_>>();
+        assert_eq!(kept(&mut m), [false, true, true, true]);
+        m.grow();
+        assert_eq!(kept(&mut m), [false, true, true, true]);
+        // The oldest of them goes next.
+        m.put(5, got(5));
+        assert_eq!(m.get(2), None);
+        assert_eq!(m.get(5), Some(got(5)));
+    }
+
+    #[test]
+    fn items_past_the_32nd_are_not_remembered_cut_short() {
+        let mut m = RowMemo::default();
+        let many = Remembered {
+            items: 1 << 40 | 1,
+            rep: 9,
+        };
+        m.put(3, many);
+        assert_eq!(m.get(3), None);
     }
 
     #[test]

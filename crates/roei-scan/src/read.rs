@@ -1615,16 +1615,19 @@ mod tests {
 
     /// Records, item counts, persons and persons with a card number of a CSV read in one
     /// block, with the row memo or without.
-    fn read_csv(csv: &str, memo: bool, block: usize) -> (u64, Vec<u64>, (u64, u64)) {
+    /// Records, records per item, (persons, persons with a card number).
+    type Counts = (u64, Vec<u64>, (u64, u64));
+
+    fn read_csv(csv: &str, memo: bool, block: usize) -> Counts {
         read_csv_marked(csv, memo, block, true)
     }
 
-    fn read_csv_marked(
-        csv: &str,
-        memo: bool,
-        block: usize,
-        marked: bool,
-    ) -> (u64, Vec<u64>, (u64, u64)) {
+    fn read_csv_marked(csv: &str, memo: bool, block: usize, marked: bool) -> Counts {
+        read_csv_found(csv, memo, block, marked).0
+    }
+
+    /// The counts, and how many rows the memo found.
+    fn read_csv_found(csv: &str, memo: bool, block: usize, marked: bool) -> (Counts, u64) {
         let mut leaf = Leaf::new("t.csv".into());
         if !memo {
             leaf.tally.memo = crate::memo::RowMemo::switched_off();
@@ -1645,7 +1648,11 @@ mod tests {
             at += if used == 0 { b.len() - at } else { used };
         }
         let t = &mut leaf.tally;
-        (t.records, t.item_records().to_vec(), t.linker.count())
+        let found = t.memo.found();
+        (
+            (t.records, t.item_records().to_vec(), t.linker.count()),
+            found,
+        )
     }
 
     #[test]
@@ -1711,6 +1718,10 @@ mod tests {
         // note with a birth date in another.
         assert!((2..=10).contains(&want.2.0), "{want:?}");
         assert!(want.2.1 > 0 && want.2.1 < want.2.0, "{want:?}");
+        // The memo is used: 40 people's cells on 4,000 rows.
+        let (counts, found) = read_csv_found(&csv, true, csv.len(), true);
+        assert_eq!(counts, want);
+        assert!(found > 2000, "{found} rows found in the memo");
         for block in [csv.len(), 4096, 700] {
             assert_eq!(read_csv(&csv, true, block), want, "blocks of {block}");
             // The delimiters found in one pass over the block, or line by line.
@@ -1737,7 +1748,9 @@ mod tests {
                    1,山田 太郎,1990-01-01,a@example.com,\n\
                    2,山田 太郎,1990-01-01,a@example.com,カード 4111111111111111\n";
         for memo in [false, true] {
-            assert_eq!(read_csv(two, memo, two.len()).2, (1, 1), "memo: {memo}");
+            let (counts, found) = read_csv_found(two, memo, two.len(), true);
+            assert_eq!(counts.2, (1, 1), "memo: {memo}");
+            assert_eq!(found, u64::from(memo), "memo: {memo}");
         }
     }
 
