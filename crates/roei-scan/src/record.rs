@@ -95,7 +95,17 @@ pub struct Record {
     lower: String,
     phone: Vec<u8>,
     part: Vec<u8>,
+    /// The last text that [`Record::free_text`] found nothing in (up to [`QUIET_MAX`] bytes):
+    /// a table's note column repeats a few stock phrases, row after row.
+    quiet: String,
+    /// Texts not read again because they were [`Record::quiet`], for tests that must see it
+    /// used.
+    #[cfg(test)]
+    quiet_skips: u64,
 }
+
+/// The longest text remembered as [`Record::quiet`].
+const QUIET_MAX: usize = 64;
 
 /// What a free-text value holds, from one pass over its bytes: which detectors can match.
 #[derive(Debug, Clone, Copy, Default)]
@@ -178,6 +188,7 @@ fn stamp_shape(b: &[u8]) -> Option<bool> {
 }
 
 /// [`is_timestamp`] of any length.
+#[inline(never)]
 fn any_timestamp(b: &[u8]) -> bool {
     // The end of a group of `min..=max` digits starting at `i`.
     let group = |i: usize, min: usize, max: usize| -> Option<usize> {
@@ -260,15 +271,22 @@ impl Record {
 
     /// A value under a column header (or JSON key) of `kind`; `None`: a column of unknown
     /// meaning, read by content.
+    #[inline]
     pub fn field(&mut self, kind: Option<Kind>, value: &str) {
         let v = trim(value);
         if is_placeholder(v) {
             return;
         }
-        let Some(kind) = kind else {
-            self.free(v);
-            return;
-        };
+        match kind {
+            None | Some(Kind::NotPersonal) => self.free(v),
+            Some(k) => self.known_field(k, v),
+        }
+    }
+
+    /// [`Record::field`] of a value (trimmed, not a placeholder) in a column of a known kind
+    /// (out of line: the commonest cells of a table are read by [`Record::free`]).
+    #[inline(never)]
+    fn known_field(&mut self, kind: Kind, v: &str) {
         match kind {
             Kind::Name => {
                 self.add(DataItem::Name);
@@ -386,11 +404,12 @@ impl Record {
     }
 
     /// Free text: label words (`氏名：…`, `マイナンバー 1234…`) and content shapes.
+    #[inline]
     pub fn free(&mut self, text: &str) {
         let b = text.as_bytes();
-        // The commonest values first: a bare number (order numbers, amounts) is a card number
-        // or nothing (a phone number needs a separator or +81, a postal code its hyphen); a
-        // timestamp is nothing.
+        // The commonest values first, inline: a bare number (order numbers, amounts) is a card
+        // number or nothing (a phone number needs a separator or +81, a postal code its
+        // hyphen); a timestamp is nothing.
         if all_digits(b) {
             if is_card(b) {
                 self.card(b);
@@ -400,6 +419,37 @@ impl Record {
         if is_timestamp(b) {
             return;
         }
+        self.free_text(text);
+    }
+
+    /// [`Record::free`] of the other values (out of line: it is long). What a text gives
+    /// depends on the text alone, so the text read last without finding anything is not read
+    /// again.
+    #[inline(never)]
+    fn free_text(&mut self, text: &str) {
+        if !text.is_empty() && text == self.quiet {
+            #[cfg(test)]
+            {
+                self.quiet_skips += 1;
+            }
+            return;
+        }
+        let before = (self.items, self.keys.len(), self.has_card);
+        let person = (self.name.len(), self.kana.len(), self.birth);
+        self.items = 0;
+        self.read_text(text);
+        let found = self.items != 0
+            || (self.keys.len(), self.has_card) != (before.1, before.2)
+            || (self.name.len(), self.kana.len(), self.birth) != person;
+        self.items |= before.0;
+        if !found && text.len() <= QUIET_MAX {
+            self.quiet.clear();
+            self.quiet.push_str(text);
+        }
+    }
+
+    fn read_text(&mut self, text: &str) {
+        let b = text.as_bytes();
         let shape = Shape::of(b);
         if !shape.wordy && !shape.at && !shape.dollar {
             // ASCII digits and punctuation only: digit runs are all there can be, and each of
@@ -853,6 +903,45 @@ mod tests {
         let mut r = Record::new();
         f(&mut r);
         (r.items, r.keys.clone())
+    }
+
+    #[test]
+    fn a_text_found_empty_is_skipped_and_one_with_data_is_read_every_time() {
+        let mut r = Record::new();
+        let nothing = "配送先変更あり";
+        let name = "氏名：山田 太郎 様";
+        let card = "カード 4111111111111111";
+        let mut t = Tally::default();
+        // Each row: the note, then a cell that gives something, then the note again.
+        for _ in 0..3 {
+            for text in [nothing, name, card, nothing, nothing] {
+                r.free(text);
+            }
+            r.finish(&mut t);
+        }
+        assert_eq!(t.records, 3);
+        let counts = t.item_records();
+        assert_eq!(counts[DataItem::Name as usize], 3);
+        assert_eq!(counts[DataItem::CardNumber as usize], 3);
+        // One person: the same name and card on each row.
+        assert_eq!(t.linker.count(), (1, 1));
+        // The note was read once, the first time: the texts with data in between do not
+        // take its place (they are read every time, and gave their items every time).
+        assert_eq!(r.quiet_skips, 3 * 3 - 1);
+        // What was found before a quiet text stays found (the items are set aside while a
+        // text is read).
+        let (items, _) = outcome(|r| {
+            r.free(name);
+            r.free(nothing);
+            r.free(nothing);
+        });
+        assert_eq!(items, bit(DataItem::Name));
+        // A longer text is not remembered.
+        let mut r = Record::new();
+        let long = "配送先変更あり、".repeat(4);
+        r.free(&long);
+        r.free(&long);
+        assert_eq!(r.quiet_skips, 0);
     }
 
     #[test]
