@@ -504,12 +504,16 @@ struct Lines {
     /// CSV: the row memo's name for the header's columns (see [`layout_of`]); set with the
     /// header by [`Lines::set_header`].
     layout: Option<u64>,
+    /// CSV: the header's columns split into keyed and other ones, for rows whose delimiters
+    /// are known (see [`Lines::remembering_cut`]).
+    plan: Plan,
     /// CSV rows waiting for the row memo (ended by [`Lines::block`]).
     waiting: Waiting,
     /// Delimiters and line ends of the block being read (see [`mark_cuts`]).
     marks: Vec<u32>,
-    /// The record being read: where its delimiters are (from its start), when `cut_known`.
-    cut: Vec<u32>,
+    /// The record being read, when `cut_known`: its delimiters are `marks[cut.0..cut.1]`, less
+    /// `cut.2` (where it starts in the block).
+    cut: (usize, usize, u32),
     cut_known: bool,
     /// Unquoted CSV blocks are read with [`Lines::unquoted_records`] (off only in tests, to
     /// compare).
@@ -531,9 +535,10 @@ impl Lines {
             bom_done: false,
             quotes: true,
             layout: None,
+            plan: Plan::default(),
             waiting: Waiting::default(),
             marks: Vec::new(),
-            cut: Vec::new(),
+            cut: (0, 0, 0),
             cut_known: false,
             marked: true,
         }
@@ -654,17 +659,18 @@ impl Lines {
         leaf: &mut Leaf,
     ) -> usize {
         let text_of = |s: usize, e: usize| valid.and_then(|v| v.get(s..e));
-        let mut marks = std::mem::take(&mut self.marks);
-        mark_cuts(buf, self.delim(), &mut marks);
+        let d = self.delim();
+        mark_cuts(buf, d, &mut self.marks);
         let (mut start, mut first) = (0usize, 0usize);
-        for (i, &m) in marks.iter().enumerate() {
+        for i in 0..self.marks.len() {
+            let m = self.marks[i];
             if m & LINE_END == 0 {
                 continue;
             }
             let nl = (m & !LINE_END) as usize;
             self.line += 1;
             let text = text_of(start, nl);
-            self.cut_at(&marks[first..i], start, text.is_some());
+            self.cut_at(first, i, start, text.is_some());
             self.one(&buf[start..nl], text, offset + start as u64, leaf);
             start = nl + 1;
             first = i + 1;
@@ -672,24 +678,20 @@ impl Lines {
         if eof && start < buf.len() {
             self.line += 1;
             let text = text_of(start, buf.len());
-            self.cut_at(&marks[first..], start, text.is_some());
+            self.cut_at(first, self.marks.len(), start, text.is_some());
             self.one(&buf[start..], text, offset + start as u64, leaf);
             start = buf.len();
         }
         self.cut_known = false;
-        self.marks = marks;
         start
     }
 
-    /// The delimiters of the record starting at `start` are at `marks` (in the block).
-    fn cut_at(&mut self, marks: &[u32], start: usize, known: bool) {
+    /// The delimiters of the record starting at `start` are `marks[first..end]`.
+    fn cut_at(&mut self, first: usize, end: usize, start: usize, known: bool) {
         self.cut_known = known;
-        if known {
-            #[allow(clippy::cast_possible_truncation)] // blocks are under 4 GiB (see `records`)
-            let base = start as u32;
-            self.cut.clear();
-            self.cut.extend(marks.iter().map(|&m| m - base));
-        }
+        #[allow(clippy::cast_possible_truncation)] // blocks are under 4 GiB (see `records`)
+        let base = start as u32;
+        self.cut = (first, end, base);
     }
 
     fn delim(&self) -> u8 {
@@ -774,6 +776,7 @@ impl Lines {
 
     fn set_header(&mut self, kinds: Vec<Option<Kind>>) {
         self.layout = layout_of(&kinds);
+        self.plan = Plan::of(&kinds);
         self.header = Some(kinds);
     }
 
@@ -781,7 +784,9 @@ impl Lines {
     fn cells(&mut self, text: &str, d: u8, leaf: &mut Leaf) {
         let header = self.header.as_deref().unwrap_or(&[]);
         let rec = &mut self.rec;
-        let cut = self.cut_known.then_some(&self.cut[..]);
+        let cut = self
+            .cut_known
+            .then(|| (&self.marks[self.cut.0..self.cut.1], self.cut.2));
         each_cell(text, d, self.quotes, cut, &mut self.cell, |i, c| {
             // An empty cell says nothing, whatever its column.
             if !c.is_empty() {
@@ -796,12 +801,18 @@ impl Lines {
     /// batch's rows in the row memo ([`Lines::resolve`]), and are read only when no earlier
     /// row had exactly them.
     fn remembering(&mut self, text: &str, d: u8, layout: u64, leaf: &mut Leaf) {
+        if self.cut_known && self.cut.1 - self.cut.0 + 1 == self.plan.columns {
+            self.remembering_cut(text, d, layout, leaf);
+            return;
+        }
         let header = self.header.as_deref().unwrap_or(&[]);
         let rec = &mut self.rec;
         let w = &mut self.waiting;
         let (cells_from, text_from) = (w.cells.len(), w.text.len());
         w.meta.clear();
-        let cut = self.cut_known.then_some(&self.cut[..]);
+        let cut = self
+            .cut_known
+            .then(|| (&self.marks[self.cut.0..self.cut.1], self.cut.2));
         each_cell(text, d, self.quotes, cut, &mut self.cell, |i, c| {
             if c.is_empty() {
                 return;
@@ -841,6 +852,59 @@ impl Lines {
             card,
             keys_end: w.keys.len(),
             cells_end: w.cells.len(),
+            joined: None,
+        });
+        if w.rows.len() >= MEMO_BATCH {
+            self.resolve(leaf);
+        }
+    }
+
+    /// [`Lines::remembering`] of a row whose delimiters are known (`cut`) and which has the
+    /// header's number of cells: the other cells are read straight from the text, and the
+    /// keyed cells are kept as they are, joined by the delimiter (no cell holds one), which is
+    /// also what is hashed.
+    fn remembering_cut(&mut self, text: &str, d: u8, layout: u64, leaf: &mut Leaf) {
+        let (cut, base) = (&self.marks[self.cut.0..self.cut.1], self.cut.2);
+        let span = |first: usize, last: usize| {
+            let s = if first == 0 {
+                0
+            } else {
+                (cut[first - 1] - base) as usize + 1
+            };
+            let e = cut.get(last).map_or(text.len(), |&e| (e - base) as usize);
+            (s, e)
+        };
+        let rec = &mut self.rec;
+        for &(col, kind) in &self.plan.other {
+            let (s, e) = span(col, col);
+            if s < e {
+                rec.field(kind, &text[s..e]);
+            }
+        }
+        if rec.person_touched() {
+            rec.clear();
+            self.cells(text, d, leaf);
+            return;
+        }
+        let w = &mut self.waiting;
+        let text_from = w.text.len();
+        for (i, &(first, last)) in self.plan.runs.iter().enumerate() {
+            if i > 0 {
+                w.text.push(char::from(d));
+            }
+            let (s, e) = span(first, last);
+            w.text.push_str(&text[s..e]);
+        }
+        let mut h = row_hasher(layout ^ JOINED);
+        h.write(&w.text.as_bytes()[text_from..]);
+        let (items, card) = rec.take_part(&mut w.keys);
+        w.rows.push(WaitingRow {
+            sig: h.finish(),
+            items,
+            card,
+            keys_end: w.keys.len(),
+            cells_end: w.cells.len(),
+            joined: Some((text_from, w.text.len())),
         });
         if w.rows.len() >= MEMO_BATCH {
             self.resolve(leaf);
@@ -851,6 +915,7 @@ impl Lines {
     /// then each row is ended with what an earlier row's keyed cells gave, or by reading its
     /// own.
     fn resolve(&mut self, leaf: &mut Leaf) {
+        let delim = char::from(self.delim());
         let w = &mut self.waiting;
         if w.rows.is_empty() {
             return;
@@ -868,6 +933,14 @@ impl Lines {
                 self.rec
                     .finish_remembered(r.items, r.card, keys, got, tally);
             } else {
+                if let Some((start, end)) = r.joined {
+                    let cells = w.text[start..end].split(delim);
+                    for (&k, c) in self.plan.keyed.iter().zip(cells) {
+                        if !c.is_empty() {
+                            self.rec.field(Some(k), c);
+                        }
+                    }
+                }
                 for &(k, start, end) in &w.cells[cells_from..r.cells_end] {
                     self.rec.field(Some(k), &w.text[start..end]);
                 }
@@ -910,6 +983,47 @@ struct WaitingRow {
     /// Where the row's keys and cells end in [`Waiting`].
     keys_end: usize,
     cells_end: usize,
+    /// A row read by [`Lines::remembering_cut`]: where its joined keyed cells are in
+    /// [`Waiting::text`] (it has no `cells`).
+    joined: Option<(usize, usize)>,
+}
+
+/// Set apart the hashes of joined keyed cells ([`Lines::remembering_cut`]) from those of
+/// cells hashed with their places ([`Lines::remembering`]).
+const JOINED: u64 = 0x6a6f_696e_6564_0001;
+
+/// A header's columns for [`Lines::remembering_cut`].
+#[derive(Debug, Default, Clone)]
+struct Plan {
+    columns: usize,
+    /// The columns read on every row, and their kinds.
+    other: Vec<(usize, Option<Kind>)>,
+    /// The keyed columns' kinds, in order, and the runs of adjacent keyed columns (first and
+    /// last column).
+    keyed: Vec<Kind>,
+    runs: Vec<(usize, usize)>,
+}
+
+impl Plan {
+    fn of(header: &[Option<Kind>]) -> Plan {
+        let mut p = Plan {
+            columns: header.len(),
+            ..Plan::default()
+        };
+        for (col, &kind) in header.iter().enumerate() {
+            match kind {
+                Some(k) if keyed(k) => {
+                    p.keyed.push(k);
+                    match p.runs.last_mut() {
+                        Some(run) if run.1 + 1 == col => run.1 = col,
+                        _ => p.runs.push((col, col)),
+                    }
+                }
+                kind => p.other.push((col, kind)),
+            }
+        }
+        p
+    }
 }
 
 /// What tells one table's columns from another's in the row memo: a hash of the header's
@@ -1033,17 +1147,17 @@ fn each_cell(
     text: &str,
     delim: u8,
     quotes: bool,
-    cut: Option<&[u32]>,
+    cut: Option<(&[u32], u32)>,
     scratch: &mut String,
     mut f: impl FnMut(usize, &str),
 ) {
-    let Some(cut) = cut else {
+    let Some((cut, base)) = cut else {
         for_each_cell(text, delim, quotes, scratch, f);
         return;
     };
     let mut start = 0;
     for (col, &at) in cut.iter().enumerate() {
-        let at = at as usize;
+        let at = (at - base) as usize;
         f(col, &text[start..at]);
         start = at + 1;
     }
@@ -1751,6 +1865,42 @@ mod tests {
             let (counts, found) = read_csv_found(two, memo, two.len(), true);
             assert_eq!(counts.2, (1, 1), "memo: {memo}");
             assert_eq!(found, u64::from(memo), "memo: {memo}");
+        }
+    }
+
+    #[test]
+    fn keyed_cells_joined_keep_their_borders() {
+        // The keyed cells of a row are remembered as they are, runs of adjacent ones joined by
+        // the delimiter: `a,bc` is not `ab,c`, whether the cells are next to each other (氏名,
+        // 生年月日) or apart (氏名 … 生年月日).
+        for header in ["氏名,生年月日,番号,備考", "氏名,番号,生年月日,備考"] {
+            let row = |name: &str, birth: &str, n: u32| {
+                if header.starts_with("氏名,生年月日") {
+                    format!("{name},{birth},{n},\n")
+                } else {
+                    format!("{name},{n},{birth},\n")
+                }
+            };
+            let mut csv = format!("{header}\n");
+            for n in 0..2 {
+                csv += &row("山田 太郎", "1990-01-02", n);
+                csv += &row("山田 太郎1", "990-01-02", n);
+            }
+            // More and fewer cells than the header: read cell by cell.
+            csv += &row("佐藤 花子", "1985-05-05", 5).replace('\n', ",extra\n");
+            csv += &row("佐藤 花子", "1985-05-05", 6).replace(",\n", "\n");
+            csv += &row("佐藤 花子", "1985-05-05", 7);
+            let (want, _) = read_csv_found(&csv, false, csv.len(), true);
+            // 山田 太郎, 佐藤 花子, and each row without a valid birth date (no identifier):
+            // had `山田 太郎1`, `990-01-02` been remembered as `山田 太郎1990-01-02`, its rows
+            // would have found the first row.
+            assert_eq!(want.0, 7, "{header}");
+            assert_eq!(want.2, (4, 0), "{header}: {want:?}");
+            let (got, found) = read_csv_found(&csv, true, csv.len(), true);
+            assert_eq!(got, want, "{header}");
+            // Rows 3 and 4 found rows 1 and 2, the row with fewer cells the one with more
+            // (both hashed cell by cell); the last row is hashed joined, as they are not.
+            assert_eq!(found, 3, "{header}");
         }
     }
 
