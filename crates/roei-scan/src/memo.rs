@@ -17,6 +17,8 @@
 //! table of mostly different people: looking up costs more than the hits save).
 
 use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering, fence};
 
 /// What a row's keyed cells gave.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -58,6 +60,9 @@ const SEED: u64 = 0x726f_6569_6d65_6d6f; // "roeimemo"
 #[derive(Debug, Clone, Default)]
 pub struct RowMemo {
     buckets: Vec<Bucket>,
+    /// Attached to a memo that other workers of the same file use too (see [`SharedMemo`]):
+    /// rows are remembered there, not in `buckets`.
+    shared: Option<Arc<SharedMemo>>,
     /// Rows remembered since the memo last grew.
     stored: usize,
     /// Lookups in all, and in the current window, and the window's hits.
@@ -78,6 +83,14 @@ pub fn row_hasher(layout: u64) -> impl Hasher {
 }
 
 impl RowMemo {
+    /// A memo whose rows are remembered in `table`, which other workers use too.
+    pub fn attached(table: Arc<SharedMemo>) -> RowMemo {
+        RowMemo {
+            shared: Some(table),
+            ..RowMemo::default()
+        }
+    }
+
     /// Whether rows are still worth looking up.
     pub fn on(&self) -> bool {
         !self.off
@@ -93,6 +106,9 @@ impl RowMemo {
     /// of a batch are touched first, so that their buckets come from memory together instead
     /// of one cache miss after another.
     pub fn touch(&self, sig: u64) -> u64 {
+        if let Some(t) = &self.shared {
+            return t.touch(sig.max(1));
+        }
         if self.buckets.is_empty() {
             return 0;
         }
@@ -103,7 +119,9 @@ impl RowMemo {
     pub fn get(&mut self, sig: u64) -> Option<Remembered> {
         let sig = sig.max(1);
         self.lookups += 1;
-        let found = if self.buckets.is_empty() {
+        let found = if let Some(t) = &self.shared {
+            if self.off { None } else { t.get(sig) }
+        } else if self.buckets.is_empty() {
             None
         } else {
             let b = &self.buckets[self.bucket(sig)];
@@ -142,6 +160,10 @@ impl RowMemo {
             return;
         }
         let sig = sig.max(1);
+        if let Some(t) = &self.shared {
+            t.put(sig, items, got.rep);
+            return;
+        }
         if self.buckets.is_empty() {
             self.buckets = vec![Bucket::default(); FIRST_BUCKETS];
         } else if self.stored >= self.buckets.len() / 2 && self.buckets.len() < MAX_BUCKETS {
@@ -179,6 +201,7 @@ impl RowMemo {
     /// Lets go of the memory (the table is done).
     pub fn release(&mut self) {
         self.buckets = Vec::new();
+        self.shared = None;
     }
 
     /// A memo that is off from the start: every row is read in full.
@@ -199,6 +222,96 @@ impl RowMemo {
     #[cfg(test)]
     pub fn found(&self) -> u64 {
         self.found
+    }
+}
+
+/// One row memo that the workers reading chunks of one file share: a customer seen by one
+/// worker is not read in full again by the other (each found every customer once, with a
+/// memo of its own). It has the shape of [`Bucket`]s and does not grow (it is sized for the
+/// file, see [`SharedMemo::for_bytes`]).
+///
+/// Each bucket is guarded by a version number (a sequence lock): a writer makes it odd while
+/// it writes and even again after, and a reader takes an entry only when the version was even
+/// and unchanged around its reads, so an entry is never read half written. A writer that
+/// finds the bucket being written by another worker does not wait: the row is not remembered.
+#[derive(Debug)]
+pub struct SharedMemo {
+    buckets: Box<[SharedBucket]>,
+}
+
+#[derive(Debug, Default)]
+#[repr(align(64))]
+struct SharedBucket {
+    version: AtomicU32,
+    items: [AtomicU32; WAYS],
+    sigs: [AtomicU64; WAYS],
+    reps: [AtomicU64; WAYS],
+}
+
+const _: () = assert!(std::mem::size_of::<SharedBucket>() == 64);
+
+impl SharedMemo {
+    /// A memo for a file of `bytes` bytes: a bucket per 512 bytes (rows are rarely shorter
+    /// than 64 bytes: an eighth as many buckets as rows), from the first size to the largest.
+    pub fn for_bytes(bytes: u64) -> SharedMemo {
+        let want = usize::try_from(bytes / 512).unwrap_or(MAX_BUCKETS);
+        let n = want.next_power_of_two().clamp(FIRST_BUCKETS, MAX_BUCKETS);
+        SharedMemo {
+            buckets: (0..n).map(|_| SharedBucket::default()).collect(),
+        }
+    }
+
+    #[allow(clippy::cast_possible_truncation)]
+    fn bucket(&self, sig: u64) -> &SharedBucket {
+        &self.buckets[(sig >> (64 - self.buckets.len().trailing_zeros())) as usize]
+    }
+
+    fn touch(&self, sig: u64) -> u64 {
+        self.bucket(sig).sigs[0].load(Ordering::Relaxed)
+    }
+
+    fn get(&self, sig: u64) -> Option<Remembered> {
+        let b = self.bucket(sig);
+        let before = b.version.load(Ordering::Acquire);
+        if before & 1 != 0 {
+            return None;
+        }
+        let w = b
+            .sigs
+            .iter()
+            .position(|s| s.load(Ordering::Relaxed) == sig)?;
+        let got = Remembered {
+            items: u64::from(b.items[w].load(Ordering::Relaxed)),
+            rep: b.reps[w].load(Ordering::Relaxed),
+        };
+        // The reads above happen before the version is read again.
+        fence(Ordering::Acquire);
+        (b.version.load(Ordering::Relaxed) == before && b.sigs[w].load(Ordering::Relaxed) == sig)
+            .then_some(got)
+    }
+
+    fn put(&self, sig: u64, items: u32, rep: u64) {
+        let b = self.bucket(sig);
+        let v = b.version.load(Ordering::Relaxed);
+        if v & 1 != 0
+            || b.version
+                .compare_exchange(v, v.wrapping_add(1), Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        // The odd version is seen before any of the writes below.
+        fence(Ordering::Release);
+        for w in (1..WAYS).rev() {
+            let r = Ordering::Relaxed;
+            b.sigs[w].store(b.sigs[w - 1].load(r), r);
+            b.reps[w].store(b.reps[w - 1].load(r), r);
+            b.items[w].store(b.items[w - 1].load(r), r);
+        }
+        b.sigs[0].store(sig, Ordering::Relaxed);
+        b.reps[0].store(rep, Ordering::Relaxed);
+        b.items[0].store(items, Ordering::Relaxed);
+        b.version.store(v.wrapping_add(2), Ordering::Release);
     }
 }
 
@@ -273,6 +386,75 @@ mod tests {
         };
         m.put(3, many);
         assert_eq!(m.get(3), None);
+    }
+
+    #[test]
+    fn attached_memos_share_their_rows() {
+        let table = Arc::new(SharedMemo::for_bytes(0));
+        assert_eq!(table.buckets.len(), FIRST_BUCKETS);
+        let (mut a, mut b) = (
+            RowMemo::attached(Arc::clone(&table)),
+            RowMemo::attached(Arc::clone(&table)),
+        );
+        // Put by one, found by the other.
+        a.put(7, got(7));
+        assert_eq!(b.get(7), Some(got(7)));
+        assert_eq!(a.get(7), Some(got(7)));
+        // Three a bucket, the newest kept (same top bits: one bucket).
+        for s in 1..=4u64 {
+            b.put(s << 8, got(s));
+        }
+        let kept: Vec<bool> = (1..=4u64).map(|s| a.get(s << 8).is_some()).collect();
+        assert_eq!(kept, [false, true, true, true]);
+        assert_eq!(a.get(7), None);
+        // Items past the 32nd are not remembered, nor anything once switched off.
+        a.put(
+            3,
+            Remembered {
+                items: 1 << 40,
+                rep: 1,
+            },
+        );
+        assert_eq!(b.get(3), None);
+        b.off = true;
+        b.put(5, got(5));
+        assert_eq!(a.get(5), None);
+        // Sized for the file.
+        assert_eq!(SharedMemo::for_bytes(1 << 30).buckets.len(), MAX_BUCKETS);
+        assert_eq!(SharedMemo::for_bytes(1 << 25).buckets.len(), 1 << 16);
+    }
+
+    #[test]
+    fn a_shared_entry_is_never_read_half_written() {
+        // Four threads put and get rows of the same few buckets, as fast as they can: every
+        // entry found must be the one put under its hash.
+        let table = Arc::new(SharedMemo::for_bytes(0));
+        let found: u64 = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..4u64)
+                .map(|t| {
+                    let mut m = RowMemo::attached(Arc::clone(&table));
+                    scope.spawn(move || {
+                        let mut found = 0u64;
+                        let mut rng = crate::generate::Rng::new(t);
+                        for _ in 0..200_000 {
+                            // Two buckets, 16 rows.
+                            let s = 1 + rng.below(16);
+                            let sig = (s & 1) << 63 | s;
+                            match m.get(sig) {
+                                Some(g) => {
+                                    assert_eq!(g, got(s), "row {s}");
+                                    found += 1;
+                                }
+                                None => m.put(sig, got(s)),
+                            }
+                        }
+                        found
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).sum()
+        });
+        assert!(found > 100_000, "{found}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use wide::u8x16;
 
 use crate::dict::{Kind, header_kind};
 use crate::link::{Linker, SharedLinker};
-use crate::memo::row_hasher;
+use crate::memo::{RowMemo, SharedMemo, row_hasher};
 use crate::record::{Record, Tally, keyed};
 use crate::{Encoding, FileError, ScanOptions};
 
@@ -1368,6 +1368,8 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
     let workers = rayon::current_num_threads().clamp(1, starts.len().max(1));
     // Several workers link into one table (no merge at the end); one keeps its own.
     let table = (workers > 1).then(|| Arc::new(SharedLinker::default()));
+    // And remember rows in one memo: a customer read in full by one is not by the other.
+    let memo = (workers > 1).then(|| Arc::new(SharedMemo::for_bytes(size)));
     let done: Mutex<Vec<(Option<u64>, Leaf)>> = Mutex::new(Vec::with_capacity(workers));
     rayon::scope(|scope| {
         for _ in 0..workers {
@@ -1375,6 +1377,9 @@ fn scan_chunked(name: &str, file: &File, size: u64, ctx: &Ctx<'_>) -> Option<Out
                 let mut leaf = Leaf::new(name.to_owned());
                 if let Some(t) = &table {
                     leaf.tally.linker = Linker::attached(Arc::clone(t));
+                }
+                if let Some(m) = &memo {
+                    leaf.tally.memo = RowMemo::attached(Arc::clone(m));
                 }
                 // Where the first problem this worker kept was seen (chunks are taken in order).
                 let mut first_at = None;
