@@ -14,7 +14,8 @@
 //! read in full. So it never changes a result, only the time taken. It grows while rows are
 //! missed, up to [`MAX_BUCKETS`] (32 MB), and switches itself off for good when, after
 //! [`WARM`] lookups, fewer than one lookup in [`OFF_BELOW`] is a hit (a customer master, a
-//! table of mostly different people: looking up costs more than the hits save).
+//! table of mostly different people: looking up costs more than the hits save). The workers
+//! reading chunks of one file share one memo, of a size fixed for the file ([`SharedMemo`]).
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
@@ -286,8 +287,7 @@ impl SharedMemo {
         };
         // The reads above happen before the version is read again.
         fence(Ordering::Acquire);
-        (b.version.load(Ordering::Relaxed) == before && b.sigs[w].load(Ordering::Relaxed) == sig)
-            .then_some(got)
+        (b.version.load(Ordering::Relaxed) == before).then_some(got)
     }
 
     fn put(&self, sig: u64, items: u32, rep: u64) {

@@ -511,10 +511,8 @@ struct Lines {
     waiting: Waiting,
     /// Delimiters and line ends of the block being read (see [`mark_cuts`]).
     marks: Vec<u32>,
-    /// The record being read, when `cut_known`: its delimiters are `marks[cut.0..cut.1]`, less
-    /// `cut.2` (where it starts in the block).
-    cut: (usize, usize, u32),
-    cut_known: bool,
+    /// Where the delimiters of the record being read are in `marks`, when known.
+    cut: Option<Cut>,
     /// Unquoted CSV blocks are read with [`Lines::unquoted_records`] (off only in tests, to
     /// compare).
     marked: bool,
@@ -538,8 +536,7 @@ impl Lines {
             plan: Plan::default(),
             waiting: Waiting::default(),
             marks: Vec::new(),
-            cut: (0, 0, 0),
-            cut_known: false,
+            cut: None,
             marked: true,
         }
     }
@@ -590,7 +587,7 @@ impl Lines {
         let csv = matches!(self.fmt, Format::Csv(_));
         // One SIMD search for quotes in the whole block; without any, no line needs a look.
         self.quotes = csv && memchr(b'"', buf).is_some();
-        self.cut_known = false;
+        self.cut = None;
         if self.marked && csv && !self.quotes && valid.is_some() && u32::try_from(buf.len()).is_ok()
         {
             return self.unquoted_records(buf, valid, eof, offset, leaf);
@@ -682,16 +679,16 @@ impl Lines {
             self.one(&buf[start..], text, offset + start as u64, leaf);
             start = buf.len();
         }
-        self.cut_known = false;
+        self.cut = None;
         start
     }
 
-    /// The delimiters of the record starting at `start` are `marks[first..end]`.
+    /// The delimiters of the record starting at `start` are `marks[first..end]` (used when
+    /// `known`: the record is text).
     fn cut_at(&mut self, first: usize, end: usize, start: usize, known: bool) {
-        self.cut_known = known;
         #[allow(clippy::cast_possible_truncation)] // blocks are under 4 GiB (see `records`)
         let base = start as u32;
-        self.cut = (first, end, base);
+        self.cut = known.then_some(Cut { first, end, base });
     }
 
     fn delim(&self) -> u8 {
@@ -784,9 +781,7 @@ impl Lines {
     fn cells(&mut self, text: &str, d: u8, leaf: &mut Leaf) {
         let header = self.header.as_deref().unwrap_or(&[]);
         let rec = &mut self.rec;
-        let cut = self
-            .cut_known
-            .then(|| (&self.marks[self.cut.0..self.cut.1], self.cut.2));
+        let cut = self.cut.map(|c| c.of(&self.marks));
         each_cell(text, d, self.quotes, cut, &mut self.cell, |i, c| {
             // An empty cell says nothing, whatever its column.
             if !c.is_empty() {
@@ -801,8 +796,10 @@ impl Lines {
     /// batch's rows in the row memo ([`Lines::resolve`]), and are read only when no earlier
     /// row had exactly them.
     fn remembering(&mut self, text: &str, d: u8, layout: u64, leaf: &mut Leaf) {
-        if self.cut_known && self.cut.1 - self.cut.0 + 1 == self.plan.columns {
-            self.remembering_cut(text, d, layout, leaf);
+        if let Some(cut) = self.cut
+            && cut.cells() == self.plan.columns
+        {
+            self.remembering_cut(text, d, layout, cut, leaf);
             return;
         }
         let header = self.header.as_deref().unwrap_or(&[]);
@@ -810,9 +807,7 @@ impl Lines {
         let w = &mut self.waiting;
         let (cells_from, text_from) = (w.cells.len(), w.text.len());
         w.meta.clear();
-        let cut = self
-            .cut_known
-            .then(|| (&self.marks[self.cut.0..self.cut.1], self.cut.2));
+        let cut = self.cut.map(|c| c.of(&self.marks));
         each_cell(text, d, self.quotes, cut, &mut self.cell, |i, c| {
             if c.is_empty() {
                 return;
@@ -845,26 +840,15 @@ impl Lines {
         let mut h = row_hasher(layout);
         h.write(&w.meta);
         h.write(&w.text.as_bytes()[text_from..]);
-        let (items, card) = rec.take_part(&mut w.keys);
-        w.rows.push(WaitingRow {
-            sig: h.finish(),
-            items,
-            card,
-            keys_end: w.keys.len(),
-            cells_end: w.cells.len(),
-            joined: None,
-        });
-        if w.rows.len() >= MEMO_BATCH {
-            self.resolve(leaf);
-        }
+        self.wait(h.finish(), None, leaf);
     }
 
     /// [`Lines::remembering`] of a row whose delimiters are known (`cut`) and which has the
     /// header's number of cells: the other cells are read straight from the text, and the
     /// keyed cells are kept as they are, joined by the delimiter (no cell holds one), which is
     /// also what is hashed.
-    fn remembering_cut(&mut self, text: &str, d: u8, layout: u64, leaf: &mut Leaf) {
-        let (cut, base) = (&self.marks[self.cut.0..self.cut.1], self.cut.2);
+    fn remembering_cut(&mut self, text: &str, d: u8, layout: u64, cut: Cut, leaf: &mut Leaf) {
+        let (cut, base) = cut.of(&self.marks);
         let span = |first: usize, last: usize| {
             let s = if first == 0 {
                 0
@@ -897,14 +881,22 @@ impl Lines {
         }
         let mut h = row_hasher(layout ^ JOINED);
         h.write(&w.text.as_bytes()[text_from..]);
-        let (items, card) = rec.take_part(&mut w.keys);
+        let joined = Some((text_from, w.text.len()));
+        self.wait(h.finish(), joined, leaf);
+    }
+
+    /// Sets the row being read aside, with what its other cells gave, to wait for the row
+    /// memo under `sig` (its keyed cells were put in [`Waiting`]).
+    fn wait(&mut self, sig: u64, joined: Option<(usize, usize)>, leaf: &mut Leaf) {
+        let w = &mut self.waiting;
+        let (items, card) = self.rec.take_part(&mut w.keys);
         w.rows.push(WaitingRow {
-            sig: h.finish(),
+            sig,
             items,
             card,
             keys_end: w.keys.len(),
             cells_end: w.cells.len(),
-            joined: Some((text_from, w.text.len())),
+            joined,
         });
         if w.rows.len() >= MEMO_BATCH {
             self.resolve(leaf);
@@ -940,9 +932,10 @@ impl Lines {
                             self.rec.field(Some(k), c);
                         }
                     }
-                }
-                for &(k, start, end) in &w.cells[cells_from..r.cells_end] {
-                    self.rec.field(Some(k), &w.text[start..end]);
+                } else {
+                    for &(k, start, end) in &w.cells[cells_from..r.cells_end] {
+                        self.rec.field(Some(k), &w.text[start..end]);
+                    }
                 }
                 let got = self.rec.finish_keyed(r.items, r.card, keys, tally);
                 tally.memo.put(r.sig, got);
@@ -991,6 +984,26 @@ struct WaitingRow {
 /// Set apart the hashes of joined keyed cells ([`Lines::remembering_cut`]) from those of
 /// cells hashed with their places ([`Lines::remembering`]).
 const JOINED: u64 = 0x6a6f_696e_6564_0001;
+
+/// Where a record's delimiters are in the block's marks ([`mark_cuts`]): `marks[first..end]`,
+/// less `base` (where the record starts in the block).
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    first: usize,
+    end: usize,
+    base: u32,
+}
+
+impl Cut {
+    fn cells(self) -> usize {
+        self.end - self.first + 1
+    }
+
+    /// The delimiters, and `base`, as [`each_cell`] takes them.
+    fn of(self, marks: &[u32]) -> (&[u32], u32) {
+        (&marks[self.first..self.end], self.base)
+    }
+}
 
 /// A header's columns for [`Lines::remembering_cut`].
 #[derive(Debug, Default, Clone)]
